@@ -1,0 +1,53 @@
+# cipd-hub — the two set-up commands are `make run` and `make test`; everything installs into .venv.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export CIPD_HOME ?= $(CURDIR)/var
+
+.PHONY: install browser run test soak bench orchestrate dashboards demo build clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The real-browser test drives Debian's Chromium (no browser download: the network is closed).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
+
+test: install browser
+	$(BIN)/python -m pytest -m "not soak" -q
+
+soak: install
+	$(BIN)/python -m pytest -m soak -q -s tests/reliability
+
+bench: install
+	$(BIN)/python -m bench.run
+
+demo: install
+	$(BIN)/cipd demo
+
+build: install
+	$(BIN)/cipd build
+
+run: install
+	$(BIN)/cipd up
+
+orchestrate: install
+	$(BIN)/dagster dev -m orchestration.definitions
+
+dashboards: install
+	$(BIN)/streamlit run dashboards/app.py
+
+clean:
+	rm -rf $(VENV) var dbt_project/target dbt_project/logs

@@ -1,0 +1,25 @@
+"""The base every contract model shares: strict on unknown fields, frozen, French docs."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ContractModel(BaseModel):
+    """A row of a report. Unknown fields are refused: the hub must never receive a column
+    it did not ask for (it could carry data about a person)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    #: Short name used by the CLI, the landing zone and raw tables (``weekly``...).
+    kind: ClassVar[str]
+    #: The contract version; a new version is a new model, never an edit of this one.
+    version: ClassVar[int] = 1
+    #: French label of the report, for templates and messages.
+    label: ClassVar[str]
+    #: Field holding the reporting period (``semaine`` or ``mois``).
+    period_field: ClassVar[str]
+    #: Fields that identify one row; a file may not repeat them.
+    key_fields: ClassVar[tuple[str, ...]]

@@ -1,0 +1,250 @@
+"""Field types shared by the contracts, each parsing what départements really type.
+
+Every cell may arrive as text (CSV, spreadsheets read as text) or as a JSON scalar. Parsing is
+explicit and strict: French thousands separators and decimal comma are understood, but
+``True`` is not 1, ``1_000`` is not 1000 and ``1,5`` is not a count. Each failure raises a
+:class:`PydanticCustomError` whose type is a stable error code and whose message is French.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from data_contracts import calendar
+from data_contracts.referential import is_departement, normalise_departement_code
+
+_SPACES = "\u00a0\u202f\u2009 "  # Excel and Word use non-breaking and thin spaces
+_INT_RE = re.compile(r"^\d+$|^\d{1,3}(?:[ ]\d{3})+$")
+_AMOUNT_RE = re.compile(r"^-?(?:\d+|\d{1,3}(?:[ ]\d{3})+)(?:[.,]\d+)?$")
+_TRUE = {"oui", "o", "vrai", "true", "1", "x"}
+_FALSE = {"non", "n", "faux", "false", "0"}
+
+# Free text must not carry data about a person: e-mail addresses, phone numbers, dates.
+_PERSONAL_PATTERNS = (
+    re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"),
+    re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}(?!\d)"),
+)
+
+
+def _text(value: Any) -> str:
+    return "".join(" " if ch in _SPACES else ch for ch in str(value)).strip()
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_count(value: Any) -> Any:
+    """A non-negative integer count from text or JSON (``"1 234"`` → 1234)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "invalid_integer", "« {value} » n'est pas un nombre entier : saisissez un nombre (ex. 12).",
+            {"value": _shown(value)})
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str):
+        text = _text(value).replace(" ", " ")
+        if text.startswith("-") and _INT_RE.match(text[1:].strip()):
+            number = -int(text[1:].replace(" ", ""))
+        elif _INT_RE.match(text):
+            number = int(text.replace(" ", ""))
+        else:
+            raise PydanticCustomError(
+                "invalid_integer",
+                "« {value} » n'est pas un nombre entier : saisissez un entier sans décimale ni "
+                "texte (ex. 12 ; 0 s'il n'y en a aucun).",
+                {"value": _shown(value)})
+    else:
+        raise PydanticCustomError(
+            "invalid_integer", "« {value} » n'est pas un nombre entier : saisissez un nombre (ex. 12).",
+            {"value": _shown(value)})
+    if number < 0:
+        raise PydanticCustomError(
+            "negative", "Valeur négative ({value}) : un effectif est toujours positif ou nul.",
+            {"value": number})
+    if number > 1_000_000:
+        raise PydanticCustomError(
+            "out_of_range", "Valeur invraisemblable ({value}) : vérifiez la saisie (maximum 1 000 000).",
+            {"value": number})
+    return number
+
+
+def parse_amount(value: Any) -> Any:
+    """Euros with at most 2 decimals, French or English decimal mark (``"1 234,50"``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise PydanticCustomError(
+            "invalid_amount", "« {value} » n'est pas un montant : saisissez des euros (ex. 1 234,50).",
+            {"value": _shown(value)})
+    if isinstance(value, float):
+        value = repr(value)
+    text = _text(value)
+    if not _AMOUNT_RE.match(text):
+        raise PydanticCustomError(
+            "invalid_amount",
+            "« {value} » n'est pas un montant : saisissez des euros avec au plus 2 décimales "
+            "(ex. 1 234,50), sans symbole €.",
+            {"value": _shown(value)})
+    try:
+        amount = Decimal(text.replace(" ", "").replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the pattern already excludes this
+        raise PydanticCustomError("invalid_amount", "« {value} » n'est pas un montant.",
+                                  {"value": _shown(value)}) from None
+    if amount < 0:
+        raise PydanticCustomError(
+            "negative", "Montant négatif ({value}) : saisissez un montant positif ou nul.",
+            {"value": _shown(value)})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise PydanticCustomError(
+            "invalid_amount", "« {value} » a plus de 2 décimales : arrondissez au centime.",
+            {"value": _shown(value)})
+    if amount >= Decimal("1000000000"):
+        raise PydanticCustomError(
+            "out_of_range", "Montant invraisemblable ({value}) : vérifiez la saisie.",
+            {"value": _shown(value)})
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_yes_no(value: Any) -> Any:
+    """``oui``/``non`` (and ``1``/``0``, ``vrai``/``faux``, ``x``) → bool."""
+    if isinstance(value, bool):
+        return value
+    text = _fold(_text(value)) if isinstance(value, (str, int)) else None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise PydanticCustomError(
+        "invalid_boolean", "« {value} » n'est pas une réponse oui/non : saisissez « oui » ou « non ».",
+        {"value": _shown(value)})
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: how header names and code values are compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def parse_departement(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise PydanticCustomError(
+            "unknown_departement", "« {value} » n'est pas un code de département.",
+            {"value": _shown(value)})
+    code = normalise_departement_code(value)
+    if not is_departement(code):
+        raise PydanticCustomError(
+            "unknown_departement",
+            "Département inconnu « {value} » : saisissez le code INSEE (ex. 01, 2A, 75, 971).",
+            {"value": _shown(value)})
+    return code
+
+
+def _now(info: ValidationInfo) -> datetime:
+    context = info.context or {}
+    return calendar.now_utc(context.get("now"))
+
+
+def check_week(value: Any, info: ValidationInfo) -> str:
+    text = _text(value) if isinstance(value, str) else value
+    try:
+        calendar.parse_week(text)
+    except (ValueError, TypeError):
+        raise PydanticCustomError(
+            "invalid_week",
+            "« {value} » n'est pas une semaine ISO : écrivez AAAA-Sss, par ex. 2026-W48 "
+            "(semaines 01 à 52, ou 53 les années qui en ont 53).",
+            {"value": _shown(value)}) from None
+    if calendar.parse_week(text) < calendar.parse_week(calendar.PROGRAMME_START_WEEK):
+        raise PydanticCustomError(
+            "before_programme",
+            "Semaine {value} antérieure au début du programme ({start}).",
+            {"value": text, "start": calendar.PROGRAMME_START_WEEK})
+    current = calendar.current_week(_now(info))
+    if calendar.parse_week(text) > calendar.parse_week(current):
+        raise PydanticCustomError(
+            "future_period",
+            "Semaine {value} dans le futur (semaine en cours : {current}) : vérifiez la semaine.",
+            {"value": text, "current": current})
+    return text
+
+
+def check_month(value: Any, info: ValidationInfo) -> str:
+    text = _text(value) if isinstance(value, str) else value
+    try:
+        calendar.parse_month(text)
+    except (ValueError, TypeError):
+        raise PydanticCustomError(
+            "invalid_month", "« {value} » n'est pas un mois : écrivez AAAA-MM, par ex. 2026-11.",
+            {"value": _shown(value)}) from None
+    if text < calendar.PROGRAMME_START_MONTH:
+        raise PydanticCustomError(
+            "before_programme", "Mois {value} antérieur au début du programme ({start}).",
+            {"value": text, "start": calendar.PROGRAMME_START_MONTH})
+    current = calendar.current_month(_now(info))
+    if text > current:
+        raise PydanticCustomError(
+            "future_period", "Mois {value} dans le futur (mois en cours : {current}).",
+            {"value": text, "current": current})
+    return text
+
+
+def clean_text(value: Any) -> Any:
+    """Trim free text; an empty cell is no text at all."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise PydanticCustomError("invalid_text", "« {value} » n'est pas un texte.",
+                                  {"value": _shown(value)})
+    text = value.strip()
+    return text or None
+
+
+def no_personal_data(value: str | None) -> str | None:
+    if value and any(p.search(value) for p in _PERSONAL_PATTERNS):
+        raise PydanticCustomError(
+            "personal_data",
+            "Le texte semble contenir une donnée personnelle (adresse e-mail, téléphone ou date) : "
+            "le hub ne reçoit que des données agrégées, retirez-la.",
+            {})
+    return value
+
+
+def code_list(*codes: str):
+    """A value from a fixed code list, compared without case or accents."""
+    folded = {_fold(c): c for c in codes}
+
+    def check(value: Any) -> str:
+        if isinstance(value, str) and _fold(_text(value)) in folded:
+            return folded[_fold(_text(value))]
+        raise PydanticCustomError(
+            "invalid_code", "« {value} » n'est pas une valeur admise : choisissez parmi {allowed}.",
+            {"value": _shown(value), "allowed": ", ".join(codes)})
+
+    return BeforeValidator(check)
+
+
+Count = Annotated[int, BeforeValidator(parse_count)]
+Euros = Annotated[Decimal, BeforeValidator(parse_amount)]
+YesNo = Annotated[bool, BeforeValidator(parse_yes_no)]
+DepartementCode = Annotated[str, BeforeValidator(parse_departement)]
+WeekCode = Annotated[str, BeforeValidator(check_week)]
+MonthCode = Annotated[str, BeforeValidator(check_month)]
+
+
+def FreeText(max_length: int, required: bool = False):  # noqa: N802 - reads as a type
+    """Length-limited free text that refuses personal data."""
+    text = Annotated[str, StringConstraints(max_length=max_length), AfterValidator(no_personal_data)]
+    return Annotated[text if required else text | None, BeforeValidator(clean_text)]
+
+
+fold = _fold

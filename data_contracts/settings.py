@@ -1,0 +1,93 @@
+"""One settings object for the whole hub, read from ``CIPD_*`` environment variables.
+
+Everything the hub writes lives under ``CIPD_HOME`` so that a deployment (or a test's
+``tmp_path``) is one folder that can be backed up, rebuilt or thrown away as a whole.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+HolidayPolicy = Literal["keep", "previous_working_day", "next_working_day"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CIPD_", extra="ignore", frozen=True)
+
+    home: Path = Field(default=Path("var"), description="Root of every file the hub writes.")
+    holiday_policy: HolidayPolicy = Field(
+        default="previous_working_day",
+        description="What happens to a Thursday deadline that falls on a public holiday.",
+    )
+    monthly_deadline_day: int = Field(default=5, ge=1, le=28)
+    monthly_deadline_hour: int = Field(default=12, ge=0, le=23)
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    max_rows: int = Field(default=20_000, gt=0)
+    parse_timeout_seconds: float = Field(default=20.0, gt=0)
+    parse_memory_bytes: int = Field(default=1024 * 1024 * 1024, gt=0)
+    freshness_minutes: int = Field(default=5, gt=0)
+    small_count_threshold: int = Field(default=10, ge=0)
+    backup_retention: int = Field(default=7, ge=1)
+    monthly_report_day: int = Field(default=6, ge=1, le=28)
+    monthly_report_hour: int = Field(default=9, ge=0, le=23)
+    consistency_tolerance: float = Field(default=0.2, ge=0)
+    # Frozen clock for demos and tests ("as if it were ..."); None means the real clock.
+    now: datetime | None = None
+
+    @cached_property
+    def root(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def serving_path(self) -> Path:
+        return self.root / "serving.duckdb"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / "warehouse.lock"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.root / "dbt" / "target"
+
+    @property
+    def dbt_log_dir(self) -> Path:
+        return self.root / "dbt" / "logs"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.landing_dir, self.quarantine_dir, self.reports_dir, self.backups_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the environment (cheap; tests change the environment freely)."""
+    return Settings()

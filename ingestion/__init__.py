@@ -1,0 +1,1 @@
+"""Submissions: reading what départements send, validating it, landing it, loading it."""

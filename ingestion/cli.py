@@ -1,0 +1,35 @@
+"""The ``cipd`` command: one entry point, each area registering its own sub-commands.
+
+Sub-command modules import heavy libraries inside their handlers so that ``cipd submit``
+answers quickly. Exit codes: 0 success, 1 the request was refused (e.g. a rejected file),
+2 usage error (argparse's own convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+#: Modules that each define ``register(subparsers)``.
+COMMAND_MODULES = (
+    "ingestion.cli_contracts",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cipd", description="CIPD hub: national reporting of the radicalisation-prevention cells.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
