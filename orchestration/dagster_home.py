@@ -1,0 +1,59 @@
+"""The Dagster instance's home, kept under ``CIPD_HOME/dagster`` like everything the hub writes.
+
+``dagster dev`` and ``dagster-daemon`` read ``$DAGSTER_HOME/dagster.yaml``; this module writes it
+so the run queue enforces one warehouse writer at a time (runs tagged ``cipd/warehouse=write``),
+on top of the OS lock every writer takes. Run it before starting Dagster::
+
+    DAGSTER_HOME=$CIPD_HOME/dagster python -m orchestration.dagster_home
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from data_contracts.settings import Settings, get_settings
+
+#: Tag carried by every run that writes the warehouse; the run queue allows one at a time.
+WAREHOUSE_TAG = "cipd/warehouse"
+WAREHOUSE_TAG_VALUE = "write"
+#: Concurrency pool of the steps that write the warehouse (ingest, dbt build, publish).
+WAREHOUSE_POOL = "warehouse"
+
+DAGSTER_YAML = f"""\
+# Written by orchestration.dagster_home (rewritten at each start: edit that module instead).
+telemetry:
+  enabled: false
+run_queue:
+  # Upload → dashboard latency: look at the queue every second rather than every 5.
+  dequeue_interval_seconds: 1
+concurrency:
+  runs:
+    max_concurrent_runs: 4
+    tag_concurrency_limits:
+      # One warehouse writer at a time: DuckDB allows a single writing process per file.
+      - key: "{WAREHOUSE_TAG}"
+        value: "{WAREHOUSE_TAG_VALUE}"
+        limit: 1
+  pools:
+    # Steps in pool "{WAREHOUSE_POOL}" (ingest, dbt build, publish), whatever run they are in.
+    default_limit: 1
+"""
+
+
+def dagster_home(settings: Settings) -> Path:
+    return settings.root / "dagster"
+
+
+def prepare_dagster_home(settings: Settings) -> Path:
+    """Create ``CIPD_HOME/dagster`` with its ``dagster.yaml``; returns the directory to export
+    as ``DAGSTER_HOME``."""
+    home = dagster_home(settings)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
+    return home
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised by `make orchestrate`
+    print(prepare_dagster_home(get_settings()))
+    sys.exit(0)

@@ -1,0 +1,92 @@
+"""The shape every national document shares, whatever its renderer.
+
+A document is a title, a knowledge stamp, headline figures, an optional chart and a list of
+tables. The HTML template and the XLSX writer both walk this one structure, so the workbook can
+never show a figure the HTML does not (and tests can compare them cell by cell).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+ColumnKind = Literal["text", "int", "delta", "percent", "euros", "datetime"]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: ColumnKind = "int"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the document; ``sheet`` is its XLSX sheet name (31 characters at most,
+    Excel's limit) and ``anchor`` its HTML id, both stable so tests and readers can find it."""
+
+    anchor: str
+    sheet: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[dict[str, Any], ...]
+    note: str = ""
+    empty_text: str = "Rien à signaler."
+
+    def __post_init__(self) -> None:
+        if len(self.sheet) > 31:
+            raise ValueError(f"XLSX sheet names are limited to 31 characters: {self.sheet!r}")
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A headline number with its change since the previous period (None when unknown)."""
+
+    key: str
+    label: str
+    value: int | float | None
+    previous: int | float | None = None
+    kind: ColumnKind = "int"
+
+    def __post_init__(self) -> None:
+        if self.previous is not None and self.kind != "int":
+            raise ValueError("only counts carry a change since the previous period")
+
+    @property
+    def change(self) -> int | float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    label: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    x_labels: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A French national document. ``known_at`` is the instant of the knowledge it reflects:
+    reports received after it are treated as not yet received."""
+
+    slug: str
+    title: str
+    period_label: str
+    recipients: tuple[str, ...]
+    known_at: datetime
+    key_figures: tuple[KeyFigure, ...]
+    tables: tuple[Table, ...]
+    chart: Chart | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def table(self, anchor: str) -> Table:
+        return next(t for t in self.tables if t.anchor == anchor)
