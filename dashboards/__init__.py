@@ -1,0 +1,1 @@
+"""The hub's Streamlit dashboards: read-only views of the published marts, scoped by role."""

@@ -1,0 +1,98 @@
+"""Signing in to the dashboards: OIDC in production, a local users file for the demo and tests.
+
+Production: when Streamlit's secrets hold an ``[auth]`` section, people sign in with
+``st.login`` through the identity federation of civil servants (ProConnect, configuration in
+``dashboards/README.md``). The identity provider proves who the person is; the role comes only
+from the server-side mapping in ``CIPD_HOME/users.toml`` (by verified e-mail address), never
+from the URL, query parameters or a form field. Local passwords are then disabled.
+
+Local mode (no ``[auth]`` section): a login/password form checked against the argon2 hashes of
+the same file. Either way the account is re-read from the file on every run, so removing a
+user or changing a role takes effect at their next click.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data_contracts.settings import get_settings
+from dashboards import users
+from dashboards.ui import ACCOUNT_KEY
+
+_LOGIN_KEY = "_cipd_login"
+_FAILED_KEY = "_cipd_failed_attempts"
+MAX_FAILED_ATTEMPTS = 5
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: local mode
+        return False
+
+
+def signed_in_account() -> users.Account | None:
+    """The account of this session, re-read from the users file (None: not signed in)."""
+    settings = get_settings()
+    if oidc_configured():
+        if not st.user.is_logged_in:
+            return None
+        claims = st.user.to_dict()
+        if claims.get("email_verified") is False:
+            return None
+        return users.account_for_identity(settings, claims.get("email"))
+    login = st.session_state.get(_LOGIN_KEY)
+    if not login:
+        return None
+    account = users.load_accounts(settings).get(login)
+    return account if account and account.password_hash else None
+
+
+def resolve_session() -> users.Account | None:
+    """Store the signed-in account where pages read it (``ui.current_role``), or clear it."""
+    account = signed_in_account()
+    if account is None:
+        st.session_state.pop(ACCOUNT_KEY, None)
+    else:
+        st.session_state[ACCOUNT_KEY] = account
+    return account
+
+
+def sign_in_page() -> None:
+    """The page shown to anyone not signed in (the only page they can reach)."""
+    st.title("Connexion")
+    st.write("Plateforme nationale de suivi des cellules de prévention de la radicalisation (CIPD).")
+    if oidc_configured():
+        if st.user.is_logged_in:
+            st.error(
+                f"Votre identité ({st.user.get('email') or 'adresse inconnue'}) n'a pas de droit "
+                "d'accès : demandez au SG-CIPD de vous attribuer un rôle, puis reconnectez-vous.")
+            st.button("Se déconnecter", on_click=st.logout)
+        else:
+            st.button("Se connecter avec ProConnect", type="primary", on_click=st.login)
+        return
+    attempts = st.session_state.get(_FAILED_KEY, 0)
+    if attempts >= MAX_FAILED_ATTEMPTS:
+        st.error("Trop d'échecs de connexion : fermez l'onglet et réessayez plus tard.")
+        return
+    with st.form("sign-in"):
+        login = st.text_input("Identifiant")
+        password = st.text_input("Mot de passe", type="password")
+        submitted = st.form_submit_button("Se connecter", type="primary")
+    if submitted:
+        account = users.authenticate(get_settings(), login, password)
+        if account is None:
+            st.session_state[_FAILED_KEY] = attempts + 1
+            st.error("Identifiant ou mot de passe incorrect : vérifiez-les (les comptes sont créés "
+                     "par `cipd users add`).")
+        else:
+            st.session_state[_LOGIN_KEY] = account.login
+            st.session_state.pop(_FAILED_KEY, None)
+            st.rerun()
+
+
+def sign_out() -> None:
+    st.session_state.pop(_LOGIN_KEY, None)
+    st.session_state.pop(ACCOUNT_KEY, None)
+    if oidc_configured():
+        st.logout()

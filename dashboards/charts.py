@@ -1,0 +1,91 @@
+"""Plotly figures of the dashboards. They take query results as they come and only lay them
+out: no figure computes what the marts already hold.
+
+The map uses the départements' boundaries shipped in ``assets/departements.geojson`` (Natural
+Earth, public domain — "Made with Natural Earth"). Overseas départements are far from the
+mainland, so the map frames metropolitan France and the DROM values stay in its table.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.express as px
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboards.ui import STATUS_COLOURS
+
+GEOJSON_PATH = Path(__file__).parent / "assets" / "departements.geojson"
+MAP_ATTRIBUTION = "Fond de carte : Natural Earth (domaine public)."
+DROM_CODES = frozenset({"971", "972", "973", "974", "976"})
+
+
+@lru_cache(maxsize=1)
+def departements_geojson() -> dict:
+    return json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))
+
+
+def _layout(fig: go.Figure, title: str) -> go.Figure:
+    fig.update_layout(title=title, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                      legend_title_text="", separators=", ")
+    return fig
+
+
+def choropleth(frame: pl.DataFrame, indicator: str, label: str) -> go.Figure:
+    """Métropole coloured by ``indicator``; ``frame`` has ``departement_code``/``_name``."""
+    metro = frame.filter(~pl.col("departement_code").is_in(list(DROM_CODES)))
+    fig = px.choropleth(
+        metro, geojson=departements_geojson(), locations="departement_code",
+        featureidkey="properties.code", color=indicator, hover_name="departement_name",
+        color_continuous_scale="Blues", labels={indicator: label, "departement_code": "Code"},
+    )
+    fig.update_geos(fitbounds="locations", visible=False)
+    fig.update_layout(height=560)
+    return _layout(fig, label)
+
+
+def trend(frame: pl.DataFrame, x: str, series: dict[str, str], title: str,
+          percent: bool = False) -> go.Figure:
+    """Lines over time, one per measure (``series``: column → French label)."""
+    long = frame.select([x, *series]).unpivot(index=x, variable_name="mesure", value_name="valeur")
+    long = long.with_columns(pl.col("mesure").replace_strict(series))
+    fig = px.line(long, x=x, y="valeur", color="mesure", markers=True,
+                  labels={x: "Période", "valeur": "", "mesure": ""})
+    if percent:
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    return _layout(fig, title)
+
+
+def bars(frame: pl.DataFrame, x: str, y: str, title: str, labels: dict[str, str] | None = None,
+         color: str | None = None, horizontal: bool = False) -> go.Figure:
+    fig = (px.bar(frame, y=x, x=y, color=color, labels=labels or {}, orientation="h")
+           if horizontal else px.bar(frame, x=x, y=y, color=color, labels=labels or {}))
+    return _layout(fig, title)
+
+
+def status_heatmap(grid: pl.DataFrame, title: str) -> go.Figure:
+    """Département × week, one colour per status (à l'heure, en retard, néant, manquant)."""
+    order = list(STATUS_COLOURS)
+    codes = {label: i for i, label in enumerate(order)}
+    weeks = sorted(grid["week_code"].unique().to_list())
+    labels = (grid.select("departement_code", "departement_name").unique()
+              .sort("departement_code"))
+    rows = [f"{c} {n}" for c, n in labels.iter_rows()]
+    lookup = {(d, w): s for d, w, s in grid.select("departement_code", "week_code", "status").iter_rows()}
+    z = [[codes.get(lookup.get((code, w)), None) for w in weeks] for code in labels["departement_code"]]
+    text = [[lookup.get((code, w), "") for w in weeks] for code in labels["departement_code"]]
+    n = len(order)
+    scale = []
+    for i, label in enumerate(order):
+        scale += [[i / n, STATUS_COLOURS[label]], [(i + 1) / n, STATUS_COLOURS[label]]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=weeks, y=rows, text=text, zmin=-0.5, zmax=n - 0.5, colorscale=scale,
+        hovertemplate="%{y}<br>%{x} : %{text}<extra></extra>", xgap=1, ygap=1,
+        colorbar={"tickvals": list(range(n)), "ticktext": order, "title": ""}))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category")
+    fig.update_layout(height=max(320, 18 * len(rows) + 120))
+    return _layout(fig, title)

@@ -1,0 +1,522 @@
+"""The only place that reads ``serving.duckdb``: small cached queries over the marts, each
+passed through :func:`scoped`, the one function that applies a role's tenant filter.
+
+Why it is built this way:
+
+* SQL names marts as ``{fct_weekly_reports}`` placeholders. :func:`scoped` replaces each with a
+  relation already restricted to the role (a département-grained mart keeps only the role's
+  départements, a regional one only its regions, national totals and calendars are shared).
+  A placeholder not listed in :data:`MART_SCOPES` is refused, so a new mart is unreadable until
+  someone decides who may see it. Pages call the functions below and never write SQL, so they
+  cannot forget the filter. Small-count suppression (issue 8) belongs in :func:`scoped` too.
+* One read-only connection per published file (``enable_external_access=false`` and a locked
+  configuration: a query cannot read or write anything but the marts). Publishing renames a
+  new file over ``serving.duckdb``; the file's identity (inode, mtime, size) is part of the
+  cache keys, so the next query after a publish opens the new file and misses the caches.
+* Results are polars DataFrames (cheap to pickle for ``st.cache_data``, read by plotly and
+  ``st.dataframe`` directly). Aggregation happens in SQL; pages only lay results out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import string
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from data_contracts import calendar
+from data_contracts.settings import Settings, get_settings
+from dashboards.roles import Role
+
+CACHE_TTL_SECONDS = 300
+
+#: Who may read each mart: ``shared`` (reference data and national totals), ``region``
+#: (rows of the role's regions), ``departement`` (rows of the role's départements) and
+#: ``practice`` (every practice's text, but the indicators only of the role's départements).
+MART_SCOPES: dict[str, str] = {
+    "dim_departement": "shared",
+    "dim_week": "shared",
+    "dim_month": "shared",
+    "fct_national_weekly": "shared",
+    "fct_national_monthly": "shared",
+    "fct_cell_partners": "shared",
+    "fct_regional_weekly": "region",
+    "fct_weekly_reports": "departement",
+    "fct_monthly_reports": "departement",
+    "fct_weekly_vs_monthly": "departement",
+    "fct_fipd": "departement",
+    "fct_submissions": "departement",
+    "fct_good_practices": "practice",
+}
+
+#: Columns of ``fct_good_practices`` every role may read for any département (the practice
+#: itself); every other column is an indicator, nulled outside the role's départements.
+PRACTICE_SHARED_COLUMNS = frozenset({
+    "departement_code", "departement_name", "region_code", "region_name", "month_code", "titre",
+    "action_type_code", "target_public_code", "partenaires", "description", "resultats",
+    "version_count", "first_received_at", "received_at",
+})
+
+
+class ServingUnavailable(RuntimeError):
+    """No published serving database yet (the pages explain how to build one)."""
+
+
+# --- Connection --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServingFile:
+    """Identity of the published file: changes whenever publish renames a new one over it."""
+
+    path: str
+    inode: int
+    mtime_ns: int
+    size: int
+
+    @property
+    def published_at(self) -> datetime:
+        """Publish writes the file then renames it, so its mtime is the publish time."""
+        return datetime.fromtimestamp(self.mtime_ns / 1e9, tz=timezone.utc)
+
+
+def serving_file(settings: Settings | None = None) -> ServingFile | None:
+    path = (settings or get_settings()).serving_path
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return ServingFile(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _open(serving: ServingFile) -> duckdb.DuckDBPyConnection:
+    """One connection per published file; ``max_entries=1`` drops the previous file's
+    connection (and so its handle on the replaced file) as soon as a new one is opened."""
+    return duckdb.connect(serving.path, read_only=True, config={
+        "enable_external_access": False,
+        "lock_configuration": True,
+    })
+
+
+def _current() -> ServingFile:
+    serving = serving_file()
+    if serving is None:
+        raise ServingUnavailable(str(get_settings().serving_path))
+    return serving
+
+
+# --- Tenant filter -------------------------------------------------------------------------
+
+def scoped(sql: str, role: Role, params: dict | None = None,
+           practice_columns: tuple[str, ...] = ()) -> tuple[str, dict]:
+    """Return ``sql`` with each ``{mart}`` placeholder replaced by the rows ``role`` may read,
+    and the parameters the filter needs (``$scope_departements``, ``$scope_regions``).
+
+    ``practice_columns`` lists ``fct_good_practices``' columns (needed to null indicators)."""
+    relations = {}
+    for _, name, _, _ in string.Formatter().parse(sql):
+        if name is None or name in relations:
+            continue
+        scope = MART_SCOPES.get(name)
+        if scope is None:
+            raise KeyError(f"mart {name!r} has no declared scope in MART_SCOPES")
+        if scope == "shared":
+            relations[name] = f"marts.{name}"
+        elif scope == "region":
+            relations[name] = (f"(select * from marts.{name} "
+                               f"where region_code in (select unnest($scope_regions::varchar[])))")
+        elif scope == "departement":
+            relations[name] = (f"(select * from marts.{name} "
+                               f"where departement_code in (select unnest($scope_departements::varchar[])))")
+        else:
+            relations[name] = _practice_relation(name, practice_columns)
+    bound = dict(params or {})
+    if "$scope_departements" in "".join(relations.values()):
+        bound["scope_departements"] = list(role.departements)
+    if "$scope_regions" in "".join(relations.values()):
+        bound["scope_regions"] = list(role.region_codes)
+    return sql.format(**relations), bound
+
+
+def _practice_relation(name: str, columns: tuple[str, ...]) -> str:
+    if not columns:
+        raise ValueError("the practice scope needs the mart's column list")
+    in_scope = "departement_code in (select unnest($scope_departements::varchar[]))"
+    selected = [
+        f'"{col}"' if col in PRACTICE_SHARED_COLUMNS
+        else f'case when {in_scope} then "{col}" end as "{col}"'
+        for col in columns
+    ]
+    return f"(select {', '.join(selected)} from marts.{name})"
+
+
+# --- Execution -------------------------------------------------------------------------------
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=2000)
+def _run(sql: str, params: tuple, serving: ServingFile) -> pl.DataFrame:
+    """Run one scoped query. Its key holds the scoped SQL and parameters (so the role) and the
+    file identity (so a publish invalidates it)."""
+    cursor = _open(serving).cursor()  # one cursor per query: connections are not thread-safe
+    try:
+        return cursor.sql(sql, params=_restore(params) or None).pl()
+    finally:
+        cursor.close()
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _columns(mart: str, serving: ServingFile) -> tuple[str, ...]:
+    cursor = _open(serving).cursor()
+    try:
+        rows = cursor.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+            [mart]).fetchall()
+    finally:
+        cursor.close()
+    return tuple(r[0] for r in rows)
+
+
+def fetch(sql: str, role: Role, **params) -> pl.DataFrame:
+    """Scope and run ``sql`` for ``role``: the path every query below takes."""
+    serving = _current()
+    practice_columns = _columns("fct_good_practices", serving) if "{fct_good_practices}" in sql else ()
+    final_sql, bound = scoped(sql, role, params, practice_columns)
+    return _run(final_sql, tuple(sorted((k, _hashable(v)) for k, v in bound.items())), serving)
+
+
+def _hashable(value):
+    """st.cache_data hashes the parameters: lists travel as tuples and come back in
+    :func:`_restore`."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _restore(params: tuple) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params}
+
+
+# --- Freshness and calendar --------------------------------------------------------------------
+
+def published_at() -> datetime | None:
+    """When the marts on screen were published (None: nothing published yet)."""
+    serving = serving_file()
+    return serving.published_at if serving else None
+
+
+def now() -> datetime:
+    return calendar.now_utc(get_settings().now)
+
+
+def current_week() -> str:
+    return calendar.current_week(now())
+
+
+def current_month() -> str:
+    return calendar.current_month(now())
+
+
+def last_complete_month() -> str:
+    """The latest month whose report is already due (the current month is still running)."""
+    return calendar.shift_month(current_month(), -1)
+
+
+# --- Reference ---------------------------------------------------------------------------------
+
+def departements(role: Role) -> pl.DataFrame:
+    """The départements whose detail ``role`` may open (for selectors)."""
+    return fetch("""
+        select d.departement_code, d.departement_name, d.region_code, d.region_name
+        from {dim_departement} as d
+        where d.departement_code in (select unnest($scope_departements::varchar[]))
+        order by d.departement_code
+    """, role, scope_departements=list(role.departements))
+
+
+# --- Vue nationale -----------------------------------------------------------------------------
+
+def national_weekly(role: Role, last_week: str, weeks: int) -> pl.DataFrame:
+    """National totals over ``weeks`` weeks ending ``last_week`` (shared with every role)."""
+    return fetch("""
+        select * from {fct_national_weekly}
+        where week_code between $first_week and $last_week
+        order by week_code
+    """, role, first_week=calendar.shift_week(last_week, 1 - weeks), last_week=last_week)
+
+
+def regional_weekly(role: Role, week: str) -> pl.DataFrame:
+    """One row per region the role may read, for one week."""
+    return fetch("""
+        select r.*, d.region_name
+        from {fct_regional_weekly} as r
+        left join (select distinct region_code, region_name from {dim_departement}) as d
+            using (region_code)
+        where r.week_code = $week
+        order by r.region_code
+    """, role, week=week)
+
+
+def weekly_by_departement(role: Role, week: str) -> pl.DataFrame:
+    """One row per visible département for one week, with names (map and tables)."""
+    return fetch("""
+        select w.*, d.departement_name, d.region_name
+        from {fct_weekly_reports} as w
+        join {dim_departement} as d using (departement_code)
+        where w.week_code = $week
+        order by w.departement_code
+    """, role, week=week)
+
+
+# --- Remontées -------------------------------------------------------------------------------
+
+def weekly_grid(role: Role, first_week: str, last_week: str) -> pl.DataFrame:
+    """Département × week status grid of the role's départements."""
+    return fetch("""
+        select w.departement_code, d.departement_name, w.week_code, w.status, w.timeliness,
+               w.is_received, w.is_nil, w.received_at, w.deadline_at
+        from {fct_weekly_reports} as w
+        join {dim_departement} as d using (departement_code)
+        where w.week_code between $first_week and $last_week
+        order by w.departement_code, w.week_code
+    """, role, first_week=first_week, last_week=last_week)
+
+
+def rates_by_week(role: Role, first_week: str, last_week: str) -> pl.DataFrame:
+    """Reporting and on-time rates per week over the role's départements."""
+    return fetch("""
+        select week_code,
+               count(*) as departements_attendus,
+               count(*) filter (where is_received) as departements_recus,
+               count(*) filter (where status in ('on_time', 'nil')
+                                  and timeliness = 'on_time') as departements_a_l_heure,
+               round(count(*) filter (where is_received) / count(*), 4) as taux_remontee,
+               round(count(*) filter (where timeliness = 'on_time') / count(*), 4) as taux_a_l_heure
+        from {fct_weekly_reports}
+        where week_code between $first_week and $last_week
+        group by week_code
+        order by week_code
+    """, role, first_week=first_week, last_week=last_week)
+
+
+def rates_by_departement(role: Role, first_week: str, last_week: str) -> pl.DataFrame:
+    """Reporting and on-time rates per département over a span of weeks."""
+    return fetch("""
+        select w.departement_code, d.departement_name, d.region_name,
+               count(*) as semaines,
+               count(*) filter (where w.is_received) as rapports_recus,
+               count(*) filter (where w.timeliness = 'late') as rapports_en_retard,
+               count(*) filter (where w.status = 'missing') as rapports_manquants,
+               round(count(*) filter (where w.is_received) / count(*), 4) as taux_remontee,
+               round(count(*) filter (where w.timeliness = 'on_time') / count(*), 4) as taux_a_l_heure
+        from {fct_weekly_reports} as w
+        join {dim_departement} as d using (departement_code)
+        where w.week_code between $first_week and $last_week
+        group by all
+        order by taux_remontee, w.departement_code
+    """, role, first_week=first_week, last_week=last_week)
+
+
+def missing_reports(role: Role, week: str) -> pl.DataFrame:
+    """The role's départements with no report yet for ``week``, with their deadline."""
+    return fetch("""
+        select w.departement_code, d.departement_name, d.region_name, w.deadline_at
+        from {fct_weekly_reports} as w
+        join {dim_departement} as d using (departement_code)
+        where w.week_code = $week and w.status = 'missing'
+        order by w.departement_code
+    """, role, week=week)
+
+
+# --- Fiche département ---------------------------------------------------------------------------
+
+def departement_weekly(role: Role, departement: str, last_week: str, weeks: int) -> pl.DataFrame:
+    return fetch("""
+        select * from {fct_weekly_reports}
+        where departement_code = $departement and week_code between $first_week and $last_week
+        order by week_code
+    """, role, departement=departement,
+        first_week=calendar.shift_week(last_week, 1 - weeks), last_week=last_week)
+
+
+def departement_monthly(role: Role, departement: str, last_month: str, months: int) -> pl.DataFrame:
+    return fetch("""
+        select * from {fct_monthly_reports}
+        where departement_code = $departement and month_code between $first_month and $last_month
+        order by month_code
+    """, role, departement=departement,
+        first_month=calendar.shift_month(last_month, 1 - months), last_month=last_month)
+
+
+def submissions(role: Role, departement: str | None = None, limit: int = 500) -> pl.DataFrame:
+    """Receipts (accepted and rejected), newest first; one département or all visible ones."""
+    return fetch("""
+        select * from {fct_submissions}
+        where $departement::varchar is null or departement_code = $departement
+        order by received_at desc
+        limit $limit
+    """, role, departement=departement, limit=limit)
+
+
+def inconsistencies(role: Role, departement: str | None = None) -> pl.DataFrame:
+    """Months where the weekly reports and the monthly report disagree."""
+    return fetch("""
+        select c.*, d.departement_name
+        from {fct_weekly_vs_monthly} as c
+        join {dim_departement} as d using (departement_code)
+        where c.has_inconsistency and ($departement::varchar is null or c.departement_code = $departement)
+        order by c.month_code desc, c.departement_code
+    """, role, departement=departement)
+
+
+def stock_warnings(role: Role, departement: str | None = None) -> pl.DataFrame:
+    """Weekly reports whose stocks look inconsistent with the previous week."""
+    return fetch("""
+        select w.departement_code, d.departement_name, w.week_code, w.suivis_en_cours,
+               w.familles_accompagnees, w.submission_id
+        from {fct_weekly_reports} as w
+        join {dim_departement} as d using (departement_code)
+        where w.has_stock_warning and ($departement::varchar is null or w.departement_code = $departement)
+        order by w.week_code desc, w.departement_code
+    """, role, departement=departement)
+
+
+# --- Suivis et actions (monthly) ------------------------------------------------------------------
+
+def national_monthly(role: Role, last_month: str, months: int) -> pl.DataFrame:
+    return fetch("""
+        select * from {fct_national_monthly}
+        where month_code between $first_month and $last_month
+        order by month_code
+    """, role, first_month=calendar.shift_month(last_month, 1 - months), last_month=last_month)
+
+
+def monthly_by_departement(role: Role, month: str) -> pl.DataFrame:
+    return fetch("""
+        select m.*, d.departement_name, d.region_code, d.region_name
+        from {fct_monthly_reports} as m
+        join {dim_departement} as d using (departement_code)
+        where m.month_code = $month
+        order by m.departement_code
+    """, role, month=month)
+
+
+def monthly_by_region(role: Role, month: str, measures: tuple[str, ...]) -> pl.DataFrame:
+    """Monthly measures summed per region over the role's départements."""
+    sums = ", ".join(f"sum(m.{_identifier(c)}) as {_identifier(c)}" for c in measures)
+    return fetch(f"""
+        select d.region_code, d.region_name,
+               count(*) filter (where m.is_received) as departements_recus,
+               count(*) as departements_attendus, {sums}
+        from {{fct_monthly_reports}} as m
+        join {{dim_departement}} as d using (departement_code)
+        where m.month_code = $month
+        group by all
+        order by d.region_code
+    """, role, month=month)
+
+
+def fipd_by_month(role: Role, last_month: str, months: int) -> pl.DataFrame:
+    """FIPD credits per month and region over the role's départements."""
+    return fetch("""
+        select f.month_code, f.region_code, sum(f.fipd_engage_eur) as fipd_engage_eur,
+               count(distinct f.departement_code) as departements
+        from {fct_fipd} as f
+        where f.month_code between $first_month and $last_month
+        group by all
+        order by f.month_code, f.region_code
+    """, role, first_month=calendar.shift_month(last_month, 1 - months), last_month=last_month)
+
+
+def cell_partners(role: Role, month: str) -> pl.DataFrame:
+    """National share of cells mobilising each partner type in ``month``."""
+    return fetch("""
+        select * from {fct_cell_partners} where month_code = $month order by partner_type_code
+    """, role, month=month)
+
+
+# --- Bonnes pratiques ----------------------------------------------------------------------------
+
+def practices(role: Role, text: str = "", action_types: tuple[str, ...] = (),
+              publics: tuple[str, ...] = (), regions: tuple[str, ...] = (),
+              partner: str = "", departement: str | None = None) -> pl.DataFrame:
+    """The catalogue: every département's practices, searched and filtered; indicators of
+    départements outside the role are nulled by :func:`scoped`."""
+    return fetch("""
+        select * from {fct_good_practices}
+        where ($text = '' or strip_accents(lower(concat_ws(' ', titre, description, resultats,
+                                                            partenaires)))
+                             like '%' || strip_accents(lower($text)) || '%')
+          and (len($action_types::varchar[]) = 0 or action_type_code in (select unnest($action_types::varchar[])))
+          and (len($publics::varchar[]) = 0 or target_public_code in (select unnest($publics::varchar[])))
+          and (len($regions::varchar[]) = 0 or region_code in (select unnest($regions::varchar[])))
+          and ($partner = '' or strip_accents(lower(partenaires))
+                                like '%' || strip_accents(lower($partner)) || '%')
+          and ($departement::varchar is null or departement_code = $departement)
+        order by month_code desc, departement_code, titre
+    """, role, text=text.strip(), action_types=list(action_types), publics=list(publics),
+        regions=list(regions), partner=partner.strip(), departement=departement)
+
+
+# --- Qualité des données ---------------------------------------------------------------------------
+
+def weekly_outliers(role: Role, week: str, weeks: int = 12, threshold: float = 3.0) -> pl.DataFrame:
+    """Départements whose new signalements this week are far from their own recent mean."""
+    return fetch("""
+        with history as (
+            select departement_code,
+                   avg(nouveaux_signalements) as moyenne,
+                   stddev_samp(nouveaux_signalements) as ecart_type
+            from {fct_weekly_reports}
+            where week_code between $first_week and $previous_week and is_received
+            group by departement_code
+        )
+        select w.departement_code, d.departement_name, w.week_code, w.nouveaux_signalements,
+               round(h.moyenne, 1) as moyenne_12_semaines,
+               round((w.nouveaux_signalements - h.moyenne) / nullif(h.ecart_type, 0), 1) as ecart_normalise
+        from {fct_weekly_reports} as w
+        join history as h using (departement_code)
+        join {dim_departement} as d using (departement_code)
+        where w.week_code = $week and w.is_received
+          and abs(w.nouveaux_signalements - h.moyenne) > $threshold * greatest(h.ecart_type, 1)
+        order by abs(ecart_normalise) desc nulls last
+    """, role, week=week, first_week=calendar.shift_week(week, -weeks),
+        previous_week=calendar.shift_week(week, -1), threshold=threshold)
+
+
+def rejected_submissions(role: Role, limit: int = 200) -> pl.DataFrame:
+    return fetch("""
+        select * from {fct_submissions}
+        where status = 'rejected'
+        order by received_at desc
+        limit $limit
+    """, role, limit=limit)
+
+
+def dbt_results(settings: Settings | None = None) -> tuple[datetime | None, pl.DataFrame]:
+    """The last dbt build's test and model results (``run_results.json`` under CIPD_HOME)."""
+    path = Path((settings or get_settings()).dbt_target_dir) / "run_results.json"
+    if not path.exists():
+        return None, pl.DataFrame()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    generated = data.get("metadata", {}).get("generated_at")
+    built_at = datetime.fromisoformat(generated.replace("Z", "+00:00")) if generated else None
+    rows = [{
+        "noeud": r.get("unique_id", ""),
+        "type": r.get("unique_id", "").split(".", 1)[0],
+        "statut": r.get("status"),
+        "echecs": r.get("failures"),
+        "message": r.get("message"),
+        "duree_s": round(r.get("execution_time") or 0.0, 2),
+    } for r in data.get("results", [])]
+    return built_at, pl.DataFrame(rows)
+
+
+def _identifier(name: str) -> str:
+    """Column names interpolated into SQL must be plain identifiers (they come from code)."""
+    if not name.isidentifier():
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return name

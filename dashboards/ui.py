@@ -1,0 +1,111 @@
+"""Page furniture every dashboard shares, so each rule lives once: the signed-in role, the
+freshness and coverage line under every figure, and the CSV/XLSX downloads under every chart."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timezone
+
+import polars as pl
+import streamlit as st
+
+from data_contracts.calendar import format_paris
+from dashboards import queries
+from dashboards.exports import to_csv_bytes, to_xlsx_bytes
+from dashboards.roles import Role
+
+#: Session key holding the signed-in account (set only by :mod:`dashboards.auth`).
+ACCOUNT_KEY = "_cipd_account"
+
+STATUS_LABELS = {"on_time": "À l'heure", "late": "En retard", "nil": "Néant", "missing": "Manquant"}
+STATUS_COLOURS = {"À l'heure": "#2e7d32", "En retard": "#f9a825", "Néant": "#90a4ae",
+                  "Manquant": "#c62828"}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def current_role() -> Role:
+    """The role of the signed-in account (the router signs people in before any page runs)."""
+    account = st.session_state.get(ACCOUNT_KEY)
+    if account is None:
+        st.error("Session expirée : reconnectez-vous.")
+        st.stop()
+    return account.role
+
+
+def require_serving() -> None:
+    """Stop the page with an explanation when nothing has been published yet."""
+    if queries.serving_file() is None:
+        st.warning(
+            "Aucune donnée publiée pour l'instant : lancez `cipd build` (ou `make build`) pour "
+            "construire et publier l'entrepôt, puis rechargez la page.")
+        st.stop()
+
+
+def freshness_line(covered: int | None = None, expected: int | None = None) -> str:
+    """« Données publiées le … · N départements sur M » — what every figure carries."""
+    published: datetime | None = queries.published_at()
+    parts = [f"Données publiées le {format_paris(published)}" if published
+             else "Données non publiées"]
+    if covered is not None:
+        parts.append(f"{covered} département{'s' if covered != 1 else ''}"
+                     + (f" sur {expected}" if expected is not None else ""))
+    return " · ".join(parts)
+
+
+def caption(covered: int | None = None, expected: int | None = None, note: str = "") -> None:
+    st.caption(freshness_line(covered, expected) + (f" · {note}" if note else ""))
+
+
+def as_utc(instant: datetime) -> datetime:
+    """Marts store ``*_at`` as naive UTC timestamps; make them aware before converting."""
+    return instant.replace(tzinfo=timezone.utc) if instant.tzinfo is None else instant
+
+
+def paris(instant: datetime | None) -> str:
+    return format_paris(as_utc(instant)) if instant else "—"
+
+
+def with_paris_times(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """Replace UTC timestamp columns by how users read them (Paris wall-clock text)."""
+    return frame.with_columns(
+        pl.col(c).map_elements(paris, return_dtype=pl.String) for c in columns if c in frame.columns)
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "donnees"
+
+
+def downloads(frame: pl.DataFrame, name: str) -> None:
+    """The table behind a figure, as CSV and XLSX (cells neutralised by :mod:`exports`)."""
+    base = slug(name)
+    left, right = st.columns(2)
+    left.download_button("Télécharger (CSV)", to_csv_bytes(frame), file_name=f"{base}.csv",
+                         mime="text/csv", key=f"csv-{base}", on_click="ignore")
+    right.download_button("Télécharger (XLSX)", to_xlsx_bytes(frame), file_name=f"{base}.xlsx",
+                          mime=XLSX_MIME, key=f"xlsx-{base}", on_click="ignore")
+
+
+def figure(fig, frame: pl.DataFrame, name: str, covered: int | None = None,
+           expected: int | None = None, note: str = "") -> None:
+    """A chart, its freshness/coverage line, and its table behind an expander with downloads."""
+    st.plotly_chart(fig, width="stretch", key=f"chart-{slug(name)}")
+    caption(covered, expected, note)
+    with st.expander(f"Tableau : {name}"):
+        st.dataframe(frame, hide_index=True, width="stretch")
+        downloads(frame, name)
+
+
+def table(frame: pl.DataFrame, name: str, covered: int | None = None,
+          expected: int | None = None, note: str = "", column_config: dict | None = None) -> None:
+    """A table figure: shown, captioned, downloadable."""
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+    caption(covered, expected, note)
+    downloads(frame, name)
+
+
+def status_label(frame: pl.DataFrame, column: str = "status") -> pl.DataFrame:
+    """Status codes as the French words users read."""
+    return frame.with_columns(pl.col(column).replace_strict(
+        STATUS_LABELS, default=pl.col(column)).alias(column))
