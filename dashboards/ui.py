@@ -72,6 +72,15 @@ def with_paris_times(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
         pl.col(c).map_elements(paris, return_dtype=pl.String) for c in columns if c in frame.columns)
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: object) -> str:
+    """Free text from the départements rendered literally inside Markdown (no links, images
+    or formatting smuggled through a practice's title)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text or ""))
+
+
 def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "donnees"

@@ -1,0 +1,62 @@
+"""Router of the dashboards (``streamlit run dashboards/app.py``): sign-in, the pages the
+signed-in role may open, shared sidebar, then the selected page.
+
+A page a role may not open is not registered at all, so it cannot be reached by URL either.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# ``streamlit run`` puts this folder, not the repository, on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dashboards import auth, ui  # noqa: E402
+from dashboards.roles import Role  # noqa: E402
+
+PAGES_DIR = Path(__file__).parent / "app_pages"
+
+
+def pages_for(role: Role) -> list[st.Page]:
+    """The pages a role may open, in menu order."""
+    def page(name: str, title: str, icon: str, **kwargs) -> st.Page:
+        return st.Page(PAGES_DIR / f"{name}.py", title=title, icon=icon, url_path=name, **kwargs)
+
+    pages = [
+        page("vue_nationale", "Vue nationale", ":material/map:", default=True),
+        page("remontees", "Remontées", ":material/fact_check:"),
+        page("fiche_departement", "Fiche département", ":material/location_city:"),
+        page("suivis_actions", "Suivis et actions", ":material/diversity_3:"),
+        page("bonnes_pratiques", "Bonnes pratiques", ":material/lightbulb:"),
+    ]
+    if role.is_departement:
+        pages.append(page("deposer", "Déposer un rapport", ":material/upload_file:"))
+    if role.is_national:
+        pages.append(page("qualite", "Qualité des données", ":material/rule:"))
+    return pages
+
+
+def sidebar(account) -> None:
+    with st.sidebar:
+        st.markdown(f"**{account.name}**  \n{account.role.label}")
+        st.caption(ui.freshness_line())
+        st.button("Se déconnecter", on_click=auth.sign_out, icon=":material/logout:")
+
+
+def main() -> None:
+    st.set_page_config(page_title="CIPD – pilotage national", page_icon=":material/shield:",
+                       layout="wide")
+    account = auth.resolve_session()
+    if account is None:
+        st.navigation([st.Page(auth.sign_in_page, title="Connexion", url_path="connexion")],
+                      position="hidden").run()
+        return
+    navigation = st.navigation(pages_for(account.role))
+    sidebar(account)
+    navigation.run()
+
+
+main()

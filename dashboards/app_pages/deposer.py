@@ -1,0 +1,99 @@
+"""Déposer un rapport: a préfecture agent uploads a file through the one submit path the CLI
+uses (``ingestion.submit.submit``) and reads the same receipt, or the French error list.
+
+The département is the role's, never a form field: an agent can only report for their own.
+"""
+
+import json
+import math
+
+import polars as pl
+import streamlit as st
+
+from data_contracts.registry import CONTRACTS, KINDS
+from data_contracts.settings import get_settings
+from data_contracts.templates import write_template
+from dashboards import queries, ui
+
+RECEIPT_KEY = "_cipd_last_receipt"
+
+role = ui.current_role()
+account = st.session_state[ui.ACCOUNT_KEY]
+if not role.is_departement:
+    st.error("Le dépôt de rapport est réservé aux comptes de préfecture (rôle département).")
+    st.stop()
+settings = get_settings()
+st.title("Déposer un rapport")
+st.write(f"Département **{role.code}** — {role.label}. Formats acceptés : CSV (séparateur « ; »), "
+         "XLSX ou JSON, selon les modèles ci-dessous.")
+
+# --- Upload ------------------------------------------------------------------------------------
+with st.form("deposit", clear_on_submit=True):
+    kind = st.radio("Type de rapport", KINDS, format_func=lambda k: CONTRACTS[k].label, horizontal=True)
+    upload = st.file_uploader("Fichier du rapport", type=["csv", "xlsx", "json"],
+                              max_upload_size=max(1, math.ceil(settings.max_upload_bytes / 1024 / 1024)))
+    sent = st.form_submit_button("Déposer", type="primary")
+if sent:
+    if upload is None:
+        st.error("Aucun fichier choisi : sélectionnez le fichier du rapport puis cliquez sur « Déposer ».")
+    else:
+        from ingestion.submit import submit
+
+        receipt = submit(kind, upload.getvalue(), upload.name, role.code,
+                         actor=account.login, settings=settings)
+        st.session_state[RECEIPT_KEY] = (receipt.as_dict(), receipt.to_text())
+
+if RECEIPT_KEY in st.session_state:
+    data, text = st.session_state[RECEIPT_KEY]
+    if data["status"] == "rejected":
+        st.error(f"Dépôt refusé : {data['error_count']} erreur(s). Corrigez le fichier puis "
+                 "déposez-le à nouveau.")
+        errors = pl.DataFrame(data["errors"], schema={"row": pl.Int64, "column": pl.String,
+                                                      "value": pl.String, "message": pl.String,
+                                                      "code": pl.String})
+        st.dataframe(errors.select("row", "column", "value", "message").rename({
+            "row": "ligne", "column": "colonne", "value": "valeur", "message": "correction"}),
+            hide_index=True, width="stretch")
+    elif data["status"] == "duplicate":
+        st.info(f"Fichier déjà reçu (dépôt {data['duplicate_of']}) : rien n'a été enregistré en double.")
+    else:
+        st.success(f"Dépôt accepté : n° {data['submission_id']}.")
+    st.code(text, language=None)
+    st.download_button("Télécharger l'accusé de réception (JSON)",
+                        json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"),
+                        file_name=f"accuse_{data['submission_id']}.json", mime="application/json",
+                        on_click="ignore", key="receipt-json")
+
+# --- Templates ---------------------------------------------------------------------------------
+st.subheader("Modèles à remplir")
+
+
+def template_bytes(kind: str, suffix: str) -> bytes:
+    """Templates are generated from the contracts once, under CIPD_HOME/templates."""
+    path = settings.root / "templates" / f"modele_{kind}_v{CONTRACTS[kind].version}.{suffix}"
+    if not path.exists():
+        write_template(kind, path)
+    return path.read_bytes()
+
+
+for kind_code in KINDS:
+    label = CONTRACTS[kind_code].label
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button(f"{label} (XLSX)", template_bytes(kind_code, "xlsx"),
+                         file_name=f"modele_{kind_code}.xlsx", mime=ui.XLSX_MIME,
+                         on_click="ignore", key=f"template-xlsx-{kind_code}")
+    right.download_button(f"{label} (CSV)", template_bytes(kind_code, "csv"),
+                          file_name=f"modele_{kind_code}.csv", mime="text/csv",
+                          on_click="ignore", key=f"template-csv-{kind_code}")
+
+# --- Recent receipts -------------------------------------------------------------------------------
+st.subheader("Derniers dépôts du département")
+if queries.serving_file() is None:
+    st.info("Les dépôts apparaîtront ici après la prochaine publication des données.")
+else:
+    recent = queries.submissions(role, role.code, limit=20)
+    if recent.is_empty():
+        st.info("Aucun dépôt publié pour ce département.")
+    else:
+        ui.table(ui.with_paris_times(recent, "received_at"), f"depots recents {role.code}",
+                 covered=1, expected=1, note="un dépôt apparaît ici après la publication suivante")

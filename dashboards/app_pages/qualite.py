@@ -1,0 +1,66 @@
+"""Qualité des données (national): the last dbt build and its tests, warnings, outliers and
+rejected uploads."""
+
+import polars as pl
+import streamlit as st
+
+from dashboards import queries, ui
+
+role = ui.current_role()
+ui.require_serving()
+week = queries.current_week()
+st.title("Qualité des données")
+
+# --- Build and tests -------------------------------------------------------------------------------
+built_at, results = queries.dbt_results()
+left, right = st.columns(2)
+left.metric("Dernière construction (dbt)", ui.paris(built_at) if built_at else "inconnue")
+right.metric("Dernière publication", ui.paris(queries.published_at()))
+st.subheader("Tests dbt")
+if results.is_empty():
+    st.info("Aucun résultat de construction dbt trouvé : lancez `cipd build`.")
+else:
+    tests = results.filter(pl.col("type") == "test")
+    failing = tests.filter(~pl.col("statut").is_in(["pass", "success"]))
+    cols = st.columns(3)
+    cols[0].metric("Tests exécutés", tests.height)
+    cols[1].metric("Réussis", tests.height - failing.height)
+    cols[2].metric("En échec ou en alerte", failing.height)
+    if failing.height:
+        st.warning(f"{failing.height} test(s) dbt en échec ou en alerte : voir le tableau.")
+    ui.table(results.sort(pl.col("statut").is_in(["pass", "success"]), "noeud"), "resultats dbt",
+             note="résultats du dernier `dbt build`")
+
+# --- Warnings -----------------------------------------------------------------------------------------
+st.subheader("Incohérences hebdomadaire / mensuel")
+gaps = queries.inconsistencies(role)
+if gaps.is_empty():
+    st.success("Aucune incohérence entre rapports hebdomadaires et mensuels.")
+else:
+    ui.table(gaps.select("departement_code", "departement_name", "month_code", "weeks_nouveaux_signalements",
+                         "month_suivis_engages", "weeks_orientations_judiciaires",
+                         "month_orientations_judiciaires"),
+             "incoherences", covered=gaps["departement_code"].n_unique())
+
+st.subheader("Alertes de stock")
+stocks = queries.stock_warnings(role)
+if stocks.is_empty():
+    st.success("Aucune baisse de stock de suivis inexpliquée.")
+else:
+    ui.table(stocks, "alertes stock", covered=stocks["departement_code"].n_unique())
+
+st.subheader(f"Valeurs atypiques — semaine {week}")
+outliers = queries.weekly_outliers(role, week)
+if outliers.is_empty():
+    st.success("Aucune valeur atypique des nouveaux signalements cette semaine.")
+else:
+    ui.table(outliers, f"valeurs atypiques {week}", covered=outliers.height,
+             note="écart à la moyenne des 12 semaines précédentes supérieur à 3 écarts-types")
+
+st.subheader("Dépôts refusés")
+rejected = queries.rejected_submissions(role)
+if rejected.is_empty():
+    st.success("Aucun dépôt refusé.")
+else:
+    ui.table(ui.with_paris_times(rejected, "received_at"), "depots refuses",
+             covered=rejected["departement_code"].n_unique())
