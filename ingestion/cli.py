@@ -14,6 +14,7 @@ import sys
 #: Modules that each define ``register(subparsers)``.
 COMMAND_MODULES = (
     "ingestion.cli_contracts",
+    "ingestion.cli_submit",
 )
 
 

@@ -1,0 +1,169 @@
+"""The landing zone and the quarantine: every upload kept byte for byte, with its receipt.
+
+Layout (under ``CIPD_HOME``)::
+
+    landing/files/ab/<sha256>.<format>      original bytes, content-addressed (immutable)
+    landing/receipts/YYYY/MM/<id>.json      the receipt (what the agent was told)
+    landing/records/YYYY/MM/<id>.json       the validated rows the loader inserts
+    landing/index/<kind>/<dep>/<sha256>     first accepted submission of these bytes
+    quarantine/files/…, quarantine/receipts/…   the same for rejected uploads
+
+Every file is written atomically (see :mod:`ingestion.atomic`) and the receipt last, so a
+receipt on disk always has its bytes and rows beside it: the loader trusts receipts only.
+Submission ids start with the UTC reception instant, so they sort by time.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from data_contracts import calendar
+from data_contracts.settings import Settings, get_settings
+from ingestion.atomic import write_atomic, write_once
+from ingestion.receipt import Receipt, parse_utc
+
+
+@dataclass(frozen=True)
+class LandedSubmission:
+    """A receipt on disk, as the loader and the Dagster sensor see it."""
+
+    submission_id: str
+    kind: str
+    departement: str
+    sha256: str
+    #: The original bytes (None when too large to keep: only the receipt was stored).
+    path: Path | None
+    receipt_path: Path
+    received_at: datetime
+    status: str
+    filename: str
+
+    def receipt(self) -> Receipt:
+        return Receipt.from_dict(json.loads(self.receipt_path.read_bytes()))
+
+    def records(self) -> list[dict[str, Any]]:
+        """The validated rows (JSON values: counts int, euros as text, yes/no bool)."""
+        zone = self.receipt_path.parents[3]  # <zone>/receipts/YYYY/MM/<id>.json
+        return json.loads(_records_path(zone, self.submission_id).read_bytes())
+
+
+def new_submission_id(received_at: datetime, sha256: str) -> str:
+    """``20261126T090000123456Z-1a2b3c4d-5e6f7a``: sorts by reception, then is unique."""
+    instant = calendar.now_utc(received_at)
+    return f"{instant:%Y%m%dT%H%M%S%fZ}-{sha256[:8]}-{secrets.token_hex(3)}"
+
+
+def _month_dir(submission_id: str) -> str:
+    return f"{submission_id[:4]}/{submission_id[4:6]}"
+
+
+def _receipt_path(zone: Path, submission_id: str) -> Path:
+    return zone / "receipts" / _month_dir(submission_id) / f"{submission_id}.json"
+
+
+def _records_path(zone: Path, submission_id: str) -> Path:
+    return zone / "records" / _month_dir(submission_id) / f"{submission_id}.json"
+
+
+def _file_path(zone: Path, sha256: str, fmt: str | None) -> Path:
+    suffix = f".{fmt}" if fmt in ("csv", "xlsx", "json") else ".bin"
+    return zone / "files" / sha256[:2] / f"{sha256}{suffix}"
+
+
+def _index_path(settings: Settings, kind: str, departement: str, sha256: str) -> Path:
+    return settings.landing_dir / "index" / kind / departement / sha256
+
+
+def tenant_lock(settings: Settings, kind: str, departement: str) -> FileLock:
+    """Serialises one département's submissions of one kind (never the warehouse): two
+    identical uploads racing each other must end as one acceptance and one duplicate."""
+    path = settings.landing_dir / "locks" / f"{kind}-{departement}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(path, thread_local=False)
+
+
+def find_duplicate(settings: Settings, kind: str, departement: str, sha256: str) -> Receipt | None:
+    """The first accepted receipt of exactly these bytes for this département and kind."""
+    index = _index_path(settings, kind, departement, sha256)
+    try:
+        first_id = index.read_text(encoding="ascii").strip()
+        return Receipt.from_dict(json.loads(_receipt_path(settings.landing_dir, first_id).read_bytes()))
+    except (FileNotFoundError, ValueError, KeyError):
+        return None
+
+
+def _persisted(receipt: Receipt, settings: Settings, file_path: Path | None) -> bytes:
+    data = receipt.as_dict()
+    data.update(actor=receipt.actor, format=receipt.format,
+                file=str(file_path.relative_to(settings.root)) if file_path else None)
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def land(receipt: Receipt, content: bytes, records: list[dict[str, Any]],
+         settings: Settings) -> Path:
+    """Keep an accepted upload: bytes, validated rows, receipt (last), duplicate index.
+    The caller holds :func:`tenant_lock`."""
+    zone = settings.landing_dir
+    file_path = write_once(_file_path(zone, receipt.sha256, receipt.format), content)
+    receipt_path = _receipt_path(zone, receipt.submission_id)
+    write_atomic(_records_path(zone, receipt.submission_id),
+                 json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    write_atomic(receipt_path, _persisted(receipt, settings, file_path))
+    write_atomic(_index_path(settings, receipt.kind, receipt.departement, receipt.sha256),
+                 receipt.submission_id.encode("ascii"))
+    return receipt_path
+
+
+def quarantine(receipt: Receipt, content: bytes | None, settings: Settings) -> Path:
+    """Keep a rejected upload and its error report. ``content=None`` keeps the receipt only
+    (a file over the size limit is not worth the disk it would fill)."""
+    zone = settings.quarantine_dir
+    file_path = None
+    if content is not None:
+        file_path = write_once(_file_path(zone, receipt.sha256, receipt.format), content)
+    return write_atomic(_receipt_path(zone, receipt.submission_id),
+                        _persisted(receipt, settings, file_path))
+
+
+def _iter_receipts(zone: Path, exclude: Iterable[str]) -> Iterator[Path]:
+    skip = set(exclude)
+    root = zone / "receipts"
+    if not root.is_dir():
+        return
+    for path in root.glob("*/*/*.json"):
+        if path.stem not in skip:
+            yield path
+
+
+def _load(path: Path, root: Path) -> LandedSubmission:
+    data = json.loads(path.read_bytes())
+    return LandedSubmission(
+        submission_id=data["submission_id"], kind=data["kind"], departement=data["departement"],
+        sha256=data["sha256"], path=root / data["file"] if data.get("file") else None,
+        receipt_path=path, received_at=parse_utc(data["received_at"]), status=data["status"],
+        filename=data["filename"])
+
+
+def _listed(zone: Path, settings: Settings, exclude: Iterable[str]) -> list[LandedSubmission]:
+    found = [_load(p, settings.root) for p in _iter_receipts(zone, exclude)]
+    return sorted(found, key=lambda s: (s.received_at, s.submission_id))
+
+
+def list_landed(settings: Settings | None = None, *, exclude: Iterable[str] = ()) -> list[LandedSubmission]:
+    """Accepted submissions, oldest first (``exclude``: ids the caller already has)."""
+    settings = settings or get_settings()
+    return _listed(settings.landing_dir, settings, exclude)
+
+
+def list_quarantined(settings: Settings | None = None, *, exclude: Iterable[str] = ()) -> list[LandedSubmission]:
+    """Rejected submissions, oldest first."""
+    settings = settings or get_settings()
+    return _listed(settings.quarantine_dir, settings, exclude)

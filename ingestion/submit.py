@@ -1,0 +1,122 @@
+"""The one submit path: the CLI, the Streamlit upload page and Dagster all call :func:`submit`.
+
+Read (sandboxed) → validate (contracts + file rules) → warn (history) → answer with a
+receipt → keep the bytes (landing or quarantine) → audit. It never opens the warehouse nor
+takes its lock: receipts must stay fast while the loader or dbt run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from data_contracts import calendar
+from data_contracts.errors import ContractError
+from data_contracts.referential import is_departement, normalise_departement_code
+from data_contracts.registry import contract_for
+from data_contracts.settings import Settings, get_settings
+from ingestion import audit, landing
+from ingestion.history import history_warnings
+from ingestion.readers.table import file_error
+from ingestion.receipt import Receipt
+from ingestion.sandbox import parse_file
+from ingestion.validate import validate_table
+
+
+def deadlines_for(kind: str, periods: list[str], departement: str,
+                  settings: Settings) -> dict[str, datetime]:
+    """Each period's deadline: weekly Thursday noon (holiday policy, local holidays of the
+    département), monthly the configured day and hour of the following month."""
+    if kind == "weekly":
+        return {p: calendar.weekly_deadline(p, settings.holiday_policy, departement) for p in periods}
+    return {p: calendar.monthly_deadline(p, settings.monthly_deadline_day, settings.monthly_deadline_hour)
+            for p in periods}
+
+
+def _size_error(size: int, limit: int) -> ContractError:
+    return file_error(
+        "file_too_large",
+        f"Fichier trop volumineux ({size / 1_048_576:.1f} Mo ; {limit / 1_048_576:.0f} Mo au plus) : "
+        "un rapport tient en quelques lignes ; déposez le modèle rempli, sans images ni autres "
+        "onglets.", value=str(size))
+
+
+def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_run: bool = False,
+           received_at: datetime | None = None, actor: str | None = None,
+           settings: Settings | None = None) -> Receipt:
+    """Validate an upload and answer with a receipt; unless ``dry_run``, keep it (landing or
+    quarantine) and record the event.
+
+    ``departement`` is the uploader's tenant (from their login or ``--departement``): every
+    row must belong to it. ``received_at`` may be forced only by trusted callers (the demo
+    generator, tests); everyone else gets the clock (``CIPD_NOW`` when set).
+    Raises ValueError for a programming error (unknown kind or tenant), never for the file.
+    """
+    settings = settings or get_settings()
+    contract_for(kind)  # ValueError for an unknown kind
+    tenant = normalise_departement_code(departement)
+    if not is_departement(tenant):
+        raise ValueError(f"unknown département {departement!r} for the uploader")
+    received = calendar.now_utc(received_at if received_at is not None else settings.now)
+    sha256 = hashlib.sha256(content).hexdigest()
+    receipt = Receipt(status="rejected", submission_id=landing.new_submission_id(received, sha256),
+                      kind=kind, departement=tenant, filename=filename or "", sha256=sha256,
+                      size_bytes=len(content), received_at=received, dry_run=dry_run,
+                      actor=actor or audit.default_actor())
+
+    first = landing.find_duplicate(settings, kind, tenant, sha256)
+    if first is not None:
+        return _acknowledge_duplicate(receipt, first, settings)
+
+    records: list[dict[str, Any]] = []
+    if len(content) > settings.max_upload_bytes:
+        receipt.errors = [_size_error(len(content), settings.max_upload_bytes)]
+        receipt.error_count = 1
+    else:
+        table = parse_file(content, receipt.filename, kind, settings)
+        receipt.format = table.format
+        checked = validate_table(kind, table, tenant, now=received)
+        receipt.errors, receipt.error_count = checked.errors, checked.error_count
+        if not checked.errors:
+            receipt.status = "accepted"
+            receipt.rows = len(checked.records)
+            receipt.periods = checked.periods
+            receipt.deadlines = deadlines_for(kind, receipt.periods, tenant, settings)
+            receipt.on_time = all(received <= d for d in receipt.deadlines.values())
+            receipt.warnings = history_warnings(kind, checked.records, tenant, settings)
+            records = [{"source_row": n, **m.model_dump(mode="json")} for n, m in checked.records]
+    if dry_run:
+        return receipt
+    if receipt.status == "accepted":
+        with landing.tenant_lock(settings, kind, tenant):
+            first = landing.find_duplicate(settings, kind, tenant, sha256)  # a racing twin?
+            if first is not None:
+                return _acknowledge_duplicate(receipt, first, settings)
+            landing.land(receipt, content, records, settings)
+    else:
+        too_large = len(content) > settings.max_upload_bytes
+        landing.quarantine(receipt, None if too_large else content, settings)
+    _audit(receipt, settings)
+    return receipt
+
+
+def _acknowledge_duplicate(receipt: Receipt, first: Receipt, settings: Settings) -> Receipt:
+    receipt.status = "duplicate"
+    receipt.duplicate_of = first.submission_id
+    receipt.rows, receipt.periods = first.rows, first.periods
+    receipt.deadlines, receipt.on_time = first.deadlines, first.on_time
+    receipt.format = first.format
+    if not receipt.dry_run:
+        _audit(receipt, settings)
+    return receipt
+
+
+def _audit(receipt: Receipt, settings: Settings) -> None:
+    audit.append_events(settings, [audit.new_event(
+        "submit", actor=receipt.actor, outcome=receipt.status, kind=receipt.kind,
+        departement=receipt.departement, submission_id=receipt.submission_id,
+        detail={"filename": receipt.filename, "sha256": receipt.sha256, "rows": receipt.rows,
+                "periods": receipt.periods, "received_at": receipt.as_dict()["received_at"],
+                "error_count": receipt.error_count, "warning_count": len(receipt.warnings),
+                "duplicate_of": receipt.duplicate_of})])
