@@ -96,7 +96,8 @@ def read_json(content: bytes, max_rows: int) -> ParsedTable:
                       "du modèle `cipd schema`.")
     if not isinstance(data, list):
         return failed("json", "invalid_json",
-                      "Le fichier JSON doit être un tableau d'objets ([{...}, {...}]), un objet par ligne.")
+                      "Le fichier JSON n'est pas un tableau : écrivez un tableau d'objets "
+                      "([{...}, {...}]), un objet par ligne.")
     if not data:
         return failed("json", "header_only", "Le tableau JSON est vide : ajoutez une ligne par période.")
     if len(data) > max_rows:
@@ -111,7 +112,7 @@ def read_json(content: bytes, max_rows: int) -> ParsedTable:
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             table.errors.append(file_error(
-                "invalid_json", "Chaque élément du tableau doit être un objet {\"colonne\": valeur}.",
+                "invalid_json", "Élément qui n'est pas un objet : écrivez {\"colonne\": valeur, ...}.",
                 row=number, value=str(item)[:80]))
             continue
         cells = []
