@@ -1,0 +1,86 @@
+{#- Same status rules as fct_weekly_reports; "nil" here means nothing started, oriented or
+    done in the month (documented in fct_monthly_reports.yml). -#}
+{%- set partner_and_money_columns = [
+    'partenaire_conseil_departemental', 'partenaire_spip', 'partenaire_psychologue',
+    'partenaire_association', 'partenaire_education_nationale', 'fipd_engage_eur', 'commentaire'] -%}
+{%- set report_columns = monthly_count_columns() | reject('equalto', 'actions_total') | list
+                         + partner_and_money_columns -%}
+with
+
+departements as (
+
+    select * from {{ ref('dim_departement') }}
+
+),
+
+months as (
+
+    select * from {{ ref('dim_month') }}
+
+),
+
+latest_reports as (
+
+    select * from {{ ref('int_monthly_reports_latest') }}
+
+),
+
+reports_on_grid as (
+
+    select
+        departements.departement_code,
+        months.month_code,
+        departements.region_code,
+        months.deadline_at,
+        latest_reports.submission_id,
+        latest_reports.version_count,
+        latest_reports.first_received_at,
+        latest_reports.received_at,
+        {%- for column in report_columns %}
+        latest_reports.{{ column }},
+        {%- endfor %}
+        {% for column in monthly_action_columns() -%}
+        latest_reports.{{ column }}{{ ' + ' if not loop.last }}
+        {%- endfor %} as actions_total
+    from departements
+    cross join months
+    left join latest_reports
+        on latest_reports.departement_code = departements.departement_code
+        and latest_reports.month_code = months.month_code
+
+),
+
+final as (
+
+    select
+        departement_code,
+        month_code,
+        region_code,
+        case
+            when submission_id is null then 'missing'
+            when suivis_engages + orientations_judiciaires + actions_total = 0 then 'nil'
+            when first_received_at <= deadline_at then 'on_time'
+            else 'late'
+        end as status,
+        case
+            when submission_id is null then 'missing'
+            when first_received_at <= deadline_at then 'on_time'
+            else 'late'
+        end as timeliness,
+        submission_id is not null as is_received,
+        coalesce(suivis_engages + orientations_judiciaires + actions_total = 0, false) as is_nil,
+        deadline_at <= {{ as_of_utc() }} as is_past_deadline,
+        cast(coalesce(version_count, 0) as integer) as version_count,
+        first_received_at,
+        received_at,
+        deadline_at,
+        submission_id,
+        {%- for column in report_columns %}
+        {{ column }},
+        {%- endfor %}
+        actions_total
+    from reports_on_grid
+
+)
+
+select * from final

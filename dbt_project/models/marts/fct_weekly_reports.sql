@@ -1,0 +1,92 @@
+{#- The compliance rules (documented in fct_weekly_reports.yml) live here and only here. -#}
+with
+
+expected_weeks as (
+
+    select * from {{ ref('int_weekly_deadlines') }}
+
+),
+
+latest_reports as (
+
+    select * from {{ ref('int_weekly_reports_latest') }}
+
+),
+
+reports_on_grid as (
+
+    select
+        expected_weeks.departement_code,
+        expected_weeks.week_code,
+        expected_weeks.region_code,
+        expected_weeks.month_code,
+        expected_weeks.week_start_date,
+        expected_weeks.deadline_at,
+        expected_weeks.holiday_name,
+        latest_reports.submission_id,
+        latest_reports.version_count,
+        latest_reports.first_received_at,
+        latest_reports.received_at,
+        latest_reports.signalements_cnapr,
+        latest_reports.signalements_locaux,
+        latest_reports.nouveaux_signalements,
+        latest_reports.dont_mineurs,
+        latest_reports.orientations_judiciaires,
+        latest_reports.suivis_en_cours,
+        latest_reports.suivis_clos,
+        latest_reports.familles_accompagnees,
+        latest_reports.commentaire,
+        lag(latest_reports.suivis_en_cours) over (
+            partition by expected_weeks.departement_code order by expected_weeks.week_start_date
+        ) as previous_week_suivis_en_cours
+    from expected_weeks
+    left join latest_reports
+        on latest_reports.departement_code = expected_weeks.departement_code
+        and latest_reports.week_code = expected_weeks.week_code
+
+),
+
+final as (
+
+    select
+        departement_code,
+        week_code,
+        region_code,
+        month_code,
+        week_start_date,
+        case
+            when submission_id is null then 'missing'
+            when nouveaux_signalements = 0 then 'nil'
+            when first_received_at <= deadline_at then 'on_time'
+            else 'late'
+        end as status,
+        case
+            when submission_id is null then 'missing'
+            when first_received_at <= deadline_at then 'on_time'
+            else 'late'
+        end as timeliness,
+        submission_id is not null as is_received,
+        coalesce(nouveaux_signalements = 0, false) as is_nil,
+        deadline_at <= {{ as_of_utc() }} as is_past_deadline,
+        cast(coalesce(version_count, 0) as integer) as version_count,
+        first_received_at,
+        received_at,
+        deadline_at,
+        holiday_name,
+        submission_id,
+        signalements_cnapr,
+        signalements_locaux,
+        nouveaux_signalements,
+        dont_mineurs,
+        orientations_judiciaires,
+        suivis_en_cours,
+        suivis_clos,
+        familles_accompagnees,
+        commentaire,
+        coalesce(suivis_en_cours < previous_week_suivis_en_cours - suivis_clos, false)
+            as has_stock_warning
+    from reports_on_grid
+
+)
+
+select * from final
