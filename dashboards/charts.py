@@ -2,8 +2,10 @@
 out: no figure computes what the marts already hold.
 
 The map uses the départements' boundaries shipped in ``assets/departements.geojson`` (Natural
-Earth, public domain — "Made with Natural Earth"). Overseas départements are far from the
-mainland, so the map frames metropolitan France and the DROM values stay in its table.
+Earth, public domain — "Made with Natural Earth"). It is a MapLibre choropleth on the blank
+``white-bg`` style: plotly's ``geo`` maps fetch a world topojson from a CDN at display time,
+which a closed network refuses (the map then stays empty). Overseas départements are far from
+the mainland, so the map frames metropolitan France and the DROM values stay in its table.
 """
 
 from __future__ import annotations
@@ -21,11 +23,20 @@ from dashboards.ui import STATUS_COLOURS
 GEOJSON_PATH = Path(__file__).parent / "assets" / "departements.geojson"
 MAP_ATTRIBUTION = "Fond de carte : Natural Earth (domaine public)."
 DROM_CODES = frozenset({"971", "972", "973", "974", "976"})
+# Light to dark blue: the lowest value stays visible against the white background.
+MAP_COLOURS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"]
 
 
 @lru_cache(maxsize=1)
 def departements_geojson() -> dict:
     return json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _metro_geojson() -> dict:
+    every = departements_geojson()
+    return {"type": "FeatureCollection",
+            "features": [f for f in every["features"] if f["properties"]["code"] not in DROM_CODES]}
 
 
 def _layout(fig: go.Figure, title: str) -> go.Figure:
@@ -37,25 +48,35 @@ def _layout(fig: go.Figure, title: str) -> go.Figure:
 def choropleth(frame: pl.DataFrame, indicator: str, label: str) -> go.Figure:
     """Métropole coloured by ``indicator``; ``frame`` has ``departement_code``/``_name``."""
     metro = frame.filter(~pl.col("departement_code").is_in(list(DROM_CODES)))
-    fig = px.choropleth(
+    fig = px.choropleth_map(
         metro, geojson=departements_geojson(), locations="departement_code",
         featureidkey="properties.code", color=indicator, hover_name="departement_name",
-        color_continuous_scale="Blues", labels={indicator: label, "departement_code": "Code"},
+        color_continuous_scale=MAP_COLOURS, labels={indicator: label, "departement_code": "Code"},
+        map_style="white-bg", center={"lat": 46.6, "lon": 2.4}, zoom=4.4, height=600,
     )
-    fig.update_geos(fitbounds="locations", visible=False)
-    fig.update_layout(height=560)
+    # Every metropolitan boundary as a grey base layer, so a map of a few départements
+    # (a regional role, missing reports) still reads as France.
+    fig.update_layout(map_layers=[{"source": _metro_geojson(), "sourcetype": "geojson",
+                                   "type": "line", "color": "#9e9e9e", "line": {"width": 0.6}}])
     return _layout(fig, label)
 
 
 def trend(frame: pl.DataFrame, x: str, series: dict[str, str], title: str,
-          percent: bool = False) -> go.Figure:
-    """Lines over time, one per measure (``series``: column → French label)."""
+          percent: bool = False, shared_axis: bool = True) -> go.Figure:
+    """Lines over time, one per measure (``series``: column → French label). Measures of
+    different sizes (a stock and a weekly flow) get one panel each with its own axis."""
     long = frame.select([x, *series]).unpivot(index=x, variable_name="mesure", value_name="valeur")
     long = long.with_columns(pl.col("mesure").replace_strict(series))
+    facets = {} if shared_axis else {"facet_row": "mesure", "facet_row_spacing": 0.08}
     fig = px.line(long, x=x, y="valeur", color="mesure", markers=True,
-                  labels={x: "Période", "valeur": "", "mesure": ""})
+                  labels={x: "Période", "valeur": "", "mesure": ""}, **facets)
+    if not shared_axis:
+        fig.update_yaxes(matches=None, rangemode="tozero")
+        fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+        fig.update_layout(height=220 * len(series) + 80, showlegend=False)
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_xaxes(type="category")
     return _layout(fig, title)
 
 

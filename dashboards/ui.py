@@ -21,6 +21,35 @@ ACCOUNT_KEY = "_cipd_account"
 STATUS_LABELS = {"on_time": "À l'heure", "late": "En retard", "nil": "Néant", "missing": "Manquant"}
 STATUS_COLOURS = {"À l'heure": "#2e7d32", "En retard": "#f9a825", "Néant": "#90a4ae",
                   "Manquant": "#c62828"}
+#: French headers of the columns tables show (exports keep the marts' stable names).
+COLUMN_LABELS = {
+    "departement_code": "Code", "departement_name": "Département", "region_code": "Code région",
+    "region_name": "Région", "week_code": "Semaine", "month_code": "Mois", "status": "Statut",
+    "timeliness": "Ponctualité", "version_count": "Versions", "received_at": "Reçu le",
+    "first_received_at": "Premier dépôt", "deadline_at": "Échéance", "submission_id": "N° de dépôt",
+    "departements_expected": "Attendus", "departements_received": "Reçus",
+    "departements_on_time": "À l'heure", "departements_late": "En retard",
+    "departements_missing": "Manquants", "departements_nil": "Néant",
+    "reporting_rate": "Taux de remontée", "on_time_rate": "Taux à l'heure",
+    "nouveaux_signalements": "Nouveaux signalements", "signalements_cnapr": "Signalements CNAPR",
+    "signalements_locaux": "Signalements locaux", "dont_mineurs": "Dont mineurs",
+    "orientations_judiciaires": "Orientations judiciaires", "suivis_en_cours": "Suivis en cours",
+    "suivis_clos": "Suivis clos", "familles_accompagnees": "Familles accompagnées",
+    "commentaire": "Commentaire", "suivis_engages": "Suivis engagés", "suivis_actifs": "Suivis actifs",
+    "suivis_clos_favorables": "Clos (favorable)", "suivis_clos_autres": "Clos (autre motif)",
+    "actions_total": "Actions", "professionnels_formes": "Professionnels formés",
+    "reunions_cellule": "Réunions de cellule", "fipd_engage_eur": "FIPD engagé (€)",
+    "echeance": "Échéance", "temps_restant": "Temps restant", "semaines": "Semaines",
+    "rapports_recus": "Rapports reçus", "rapports_en_retard": "En retard",
+    "rapports_manquants": "Manquants", "taux_remontee": "Taux de remontée",
+    "taux_a_l_heure": "Taux à l'heure", "departements_attendus": "Attendus",
+    "departements_recus": "Reçus", "departements_a_l_heure": "À l'heure", "titre": "Titre",
+    "action_type_code": "Type d'action", "target_public_code": "Public", "partenaires": "Partenaires",
+    "resultats": "Résultats", "kind": "Rapport", "filename": "Fichier", "row_count": "Lignes",
+    "error_count": "Erreurs", "warning_count": "Avertissements", "actor": "Déposé par",
+    "cells_reporting": "Cellules ayant rendu compte", "cells_mobilising": "Cellules mobilisant",
+    "mobilising_share": "Part des cellules", "partenaire": "Partenaire",
+}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -86,6 +115,11 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "donnees"
 
 
+def _headers(frame: pl.DataFrame, column_config: dict | None) -> dict:
+    return {**{c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS},
+            **(column_config or {})}
+
+
 def downloads(frame: pl.DataFrame, name: str) -> None:
     """The table behind a figure, as CSV and XLSX (cells neutralised by :mod:`exports`)."""
     base = slug(name)
@@ -102,14 +136,15 @@ def figure(fig, frame: pl.DataFrame, name: str, covered: int | None = None,
     st.plotly_chart(fig, width="stretch", key=f"chart-{slug(name)}")
     caption(covered, expected, note)
     with st.expander(f"Tableau : {name}"):
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=_headers(frame, None))
         downloads(frame, name)
 
 
 def table(frame: pl.DataFrame, name: str, covered: int | None = None,
           expected: int | None = None, note: str = "", column_config: dict | None = None) -> None:
     """A table figure: shown, captioned, downloadable."""
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config=_headers(frame, column_config))
     caption(covered, expected, note)
     downloads(frame, name)
 

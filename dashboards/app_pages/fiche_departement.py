@@ -40,7 +40,8 @@ weekly_series = {"nouveaux_signalements": "Nouveaux signalements", "suivis_en_co
 weekly_table = ui.with_paris_times(ui.status_label(weekly.select(
     "week_code", "status", "version_count", "received_at", "deadline_at", *weekly_series,
     "commentaire")), "received_at", "deadline_at")
-ui.figure(charts.trend(weekly, "week_code", weekly_series, f"{names[code]} — {weeks} semaines"),
+ui.figure(charts.trend(weekly, "week_code", weekly_series, f"{names[code]} — {weeks} semaines",
+                       shared_axis=False),
           weekly_table, f"hebdomadaire {code} {weeks} semaines", covered=1, expected=1,
           note=f"{received} rapport(s) reçu(s) sur {weekly.height} semaines")
 
@@ -52,7 +53,7 @@ monthly_series = {"suivis_engages": "Suivis engagés", "suivis_actifs": "Suivis 
 monthly_table = ui.status_label(monthly.select(
     "month_code", "status", "version_count", *monthly_series, "fipd_engage_eur"))
 ui.figure(charts.trend(monthly, "month_code", monthly_series,
-                       f"{names[code]} — {shift_month(month, -11)} à {month}"),
+                       f"{names[code]} — {shift_month(month, -11)} à {month}", shared_axis=False),
           monthly_table, f"mensuel {code}", covered=1, expected=1,
           note=f"{int(monthly['is_received'].sum())} rapport(s) mensuel(s) reçu(s) sur 12")
 

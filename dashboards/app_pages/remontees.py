@@ -28,7 +28,8 @@ first_week = shift_week(week, 1 - weeks)
 st.subheader(f"Départements sans rapport pour la semaine {week}")
 now = queries.now()
 missing = queries.missing_reports(role, week)
-expected = len(role.departements)
+rates = queries.rates_by_week(role, first_week, week)
+expected = int(rates["departements_attendus"].max() or 0)
 if missing.is_empty():
     st.success("Tous les départements ont remis leur rapport de la semaine.")
 else:
@@ -52,7 +53,6 @@ ui.figure(charts.status_heatmap(grid, f"Rapports hebdomadaires, {first_week} à 
 
 # --- Rates by week -----------------------------------------------------------------------------
 st.subheader("Taux de remontée et de ponctualité")
-rates = queries.rates_by_week(role, first_week, week)
 ui.figure(charts.trend(rates, "week_code", {"taux_remontee": "Taux de remontée",
                                             "taux_a_l_heure": "Taux à l'heure"},
                        "Taux par semaine", percent=True),

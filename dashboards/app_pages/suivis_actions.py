@@ -38,7 +38,7 @@ if level == "National":
                           {"type_action": "Type d'action", "actions": "Actions"}),
               actions, f"actions par type {month}", covered=row.get("departements_received"),
               expected=row.get("departements_expected"))
-    ui.figure(charts.trend(national, "month_code", FOLLOW_UPS, "Suivis sur 12 mois"),
+    ui.figure(charts.trend(national, "month_code", FOLLOW_UPS, "Suivis sur 12 mois", shared_axis=False),
               national.select("month_code", "departements_received", *FOLLOW_UPS),
               f"suivis 12 mois {month}", covered=row.get("departements_received"),
               expected=row.get("departements_expected"))

@@ -75,7 +75,8 @@ trend = national.filter(pl.col("week_code") > shift_week(week, -span))
 counts = {"nouveaux_signalements": "Nouveaux signalements", "suivis_en_cours": "Suivis en cours",
           "orientations_judiciaires": "Orientations judiciaires"}
 trend_table = trend.select("week_code", "departements_expected", "departements_received", *counts)
-ui.figure(charts.trend(trend, "week_code", counts, f"Évolution nationale sur {span} semaines"),
+ui.figure(charts.trend(trend, "week_code", counts, f"Évolution nationale sur {span} semaines",
+                       shared_axis=False),
           trend_table, f"tendance nationale {span} semaines",
           covered=this["departements_received"] if this else None,
           expected=this["departements_expected"] if this else None,
