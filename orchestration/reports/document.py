@@ -90,3 +90,20 @@ class Document:
 
     def table(self, anchor: str) -> Table:
         return next(t for t in self.tables if t.anchor == anchor)
+
+
+def figures_with_change(current: dict[str, Any], previous: dict[str, Any] | None,
+                        labels: dict[str, str]) -> tuple[KeyFigure, ...]:
+    """Headline counts of a period next to the previous period's (None when it has no row)."""
+    return tuple(KeyFigure(key, label, current[key], previous[key] if previous else None)
+                 for key, label in labels.items())
+
+
+def trend_chart(title: str, rows: list[dict[str, Any]], period_key: str,
+                labels: dict[str, str]) -> Chart:
+    """A line per measure over the periods of ``rows`` (oldest first)."""
+    return Chart(
+        title=title,
+        x_labels=tuple(row[period_key] for row in rows),
+        series=tuple(ChartSeries(label, tuple(row[key] for row in rows)) for key, label in labels.items()),
+    )

@@ -1,0 +1,61 @@
+"""What the published marts already reflect, compared with what has landed.
+
+One question drives the sensor (which uploads still need a run), the dbt step (which sources
+changed), and the freshness check (how long an upload has waited): *which landed submissions
+are not yet in ``serving.duckdb``?* ``fct_submissions`` has one row per receipt, so a landed
+submission is published exactly when its ``submission_id`` is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+import duckdb
+
+from data_contracts.settings import Settings
+
+
+@contextmanager
+def serving_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published marts that cannot touch any other file.
+
+    Publishing renames a new file over ``serving.duckdb``, so a connection is opened per use
+    (cheap) rather than kept: the next use sees the new file."""
+    connection = duckdb.connect(str(settings.serving_path), read_only=True, config={
+        "enable_external_access": False,
+        "lock_configuration": True,
+    })
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def published_submission_ids(settings: Settings) -> set[str]:
+    """Receipts already in the published marts (empty before the first publish)."""
+    if not settings.serving_path.exists():
+        return set()
+    with serving_connection(settings) as connection:
+        rows = connection.execute("select submission_id from marts.fct_submissions").fetchall()
+    return {row[0] for row in rows}
+
+
+def landed_submissions(settings: Settings) -> list:
+    """Every accepted upload in the landing zone (the ingestion layer's listing), oldest first."""
+    from ingestion.landing import list_landed
+
+    return list_landed(settings)
+
+
+def unpublished_submissions(settings: Settings) -> list:
+    """Landed submissions whose receipt is not yet in the published marts, oldest first."""
+    published = published_submission_ids(settings)
+    return [s for s in landed_submissions(settings) if s.submission_id not in published]
+
+
+def landed_at(submission) -> datetime:
+    """When the upload really reached the landing zone: its receipt's mtime (written once, last,
+    by an atomic rename). Not ``received_at``: trusted callers (the demo) may backdate that."""
+    return datetime.fromtimestamp(submission.receipt_path.stat().st_mtime_ns / 1e9, tz=timezone.utc)

@@ -1,0 +1,208 @@
+"""The national weekly synthesis for the police coordination unit (copy SG-CIPD).
+
+Produced every Thursday at 12:05 Paris time, just after the deadline, and on demand with
+``cipd synthesis --week 2026-W48``. National totals come straight from ``fct_national_weekly``
+(the same figures the dashboards show); the document adds the comparison with last week, a
+12-week chart, compliance per département and région, notable changes and consistency alerts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from data_contracts.calendar import parse_week, shift_month, shift_week, week_monday, week_thursday
+from orchestration.reports import queries
+from orchestration.reports.document import (
+    Column,
+    Document,
+    KeyFigure,
+    Table,
+    figures_with_change,
+    trend_chart,
+)
+from orchestration.reports.formatting import fr_int
+from orchestration.reports.labels import COVERAGE, COVERAGE_COUNTS, STATUS, WEEKLY_MEASURES
+from orchestration.reports.source import ReportError
+
+RECIPIENTS = (
+    "Unité de coordination des services de police (destinataire)",
+    "SG-CIPD (copie)",
+)
+TREND_WEEKS = 12
+CHART_MEASURES = ("nouveaux_signalements", "dont_mineurs", "orientations_judiciaires")
+_FINDINGS = {
+    "nouveaux_signalements": ("Hausse des nouveaux signalements", "Baisse des nouveaux signalements"),
+    "orientations_judiciaires": ("Hausse des orientations police / justice",
+                                 "Baisse des orientations police / justice"),
+}
+
+
+def period_label(week: str) -> str:
+    year, number = parse_week(week)
+    return (f"Semaine {number} de {year} ({week}) — du {week_monday(week):%d/%m/%Y} "
+            f"au {week_thursday(week):%d/%m/%Y} (échéance du jeudi)")
+
+
+def build_document(connection, week: str, known_at: datetime, pending_uploads: int = 0) -> Document:
+    """The synthesis of ``week`` from the marts behind ``connection``."""
+    previous_week = shift_week(week, -1)
+    trend = queries.national_weeks(connection, shift_week(week, -(TREND_WEEKS - 1)), week)
+    by_week = {row["week_code"]: row for row in trend}
+    if week not in by_week:
+        latest = trend[-1]["week_code"] if trend else "aucune"
+        raise ReportError(
+            f"La semaine {week} n'est pas dans les marts publiés (dernière semaine disponible "
+            f"parmi les {TREND_WEEKS} précédentes : {latest}). Vérifiez le code semaine "
+            "(format AAAA-Wss) ou relancez « cipd build ».")
+    current, previous = by_week[week], by_week.get(previous_week)
+    key_figures = (
+        *figures_with_change(current, previous, WEEKLY_MEASURES),
+        *figures_with_change(current, previous, COVERAGE_COUNTS),
+        KeyFigure("reporting_rate", COVERAGE["reporting_rate"], current["reporting_rate"], kind="percent"),
+    )
+    tables = (
+        _trend_table(trend),
+        _compliance_table(queries.weekly_compliance(connection, week)),
+        _regions_table(queries.regional_week(connection, week)),
+        _notable_table(queries.notable_weekly_changes(connection, week, previous_week)),
+        _consistency_table(
+            queries.stock_warnings(connection, week, previous_week),
+            # The week's month and the month before: its monthly report is the one just due.
+            queries.weekly_vs_monthly_warnings(
+                connection, [shift_month(current["month_code"], -1), current["month_code"]])),
+    )
+    chart = trend_chart(f"Évolution nationale sur {TREND_WEEKS} semaines", trend, "week_code",
+                        {key: WEEKLY_MEASURES[key] for key in CHART_MEASURES})
+    notes = [
+        "Totaux nationaux : somme des rapports reçus ; un département sans rapport n'est pas compté "
+        "(il n'est pas compté comme zéro).",
+        "« Néant » : rapport reçu sans nouveau signalement dans la semaine.",
+        f"Évolution notable : écart d'au moins {queries.NOTABLE_MIN_DELTA} et d'au moins "
+        f"{queries.NOTABLE_MIN_RATIO:.0%} par rapport à la semaine précédente.".replace("%", "\u202f%"),
+    ]
+    if pending_uploads:
+        notes.append(f"{fr_int(pending_uploads)} dépôt(s) reçu(s) ne sont pas encore intégrés à ces "
+                     "chiffres (intégration en cours).")
+    return Document(
+        slug=f"synthese-hebdomadaire-{week}",
+        title="Synthèse nationale hebdomadaire — prévention de la radicalisation (CIPD)",
+        period_label=period_label(week),
+        recipients=RECIPIENTS,
+        known_at=known_at,
+        key_figures=key_figures,
+        tables=tables,
+        chart=chart,
+        notes=tuple(notes),
+    )
+
+
+def _trend_table(trend: list[dict]) -> Table:
+    columns = (
+        Column("week_code", "Semaine", "text"),
+        Column("departements_received", COVERAGE["departements_received"]),
+        Column("reporting_rate", COVERAGE["reporting_rate"], "percent"),
+        *(Column(key, WEEKLY_MEASURES[key]) for key in WEEKLY_MEASURES),
+    )
+    return Table("trend", "Évolution 12 semaines", f"Évolution nationale sur {TREND_WEEKS} semaines",
+                 columns, tuple(trend))
+
+
+def _compliance_table(rows: list[dict]) -> Table:
+    shown = tuple({**row, "status_label": STATUS[row["status"]]} for row in rows)
+    columns = (
+        Column("departement_code", "Code", "text"),
+        Column("departement_name", "Département", "text"),
+        Column("region_name", "Région", "text"),
+        Column("status_label", "Statut", "text"),
+        Column("first_received_at", "Premier dépôt", "datetime"),
+        Column("version_count", "Versions"),
+        Column("nouveaux_signalements", WEEKLY_MEASURES["nouveaux_signalements"]),
+        Column("orientations_judiciaires", WEEKLY_MEASURES["orientations_judiciaires"]),
+        Column("suivis_en_cours", WEEKLY_MEASURES["suivis_en_cours"]),
+    )
+    return Table("compliance", "Conformité par département", "Remise des rapports par département",
+                 columns, shown,
+                 note="À l'heure / en retard : selon le premier dépôt par rapport à l'échéance ; "
+                      "néant : rapport sans nouveau signalement ; manquant : aucun rapport reçu.")
+
+
+def _regions_table(rows: list[dict]) -> Table:
+    columns = (
+        Column("region_name", "Région", "text"),
+        *(Column(key, COVERAGE[key], "percent" if key.endswith("_rate") else "int")
+          for key in ("departements_expected", "departements_received", "departements_on_time",
+                      "departements_late", "departements_nil", "departements_missing", "reporting_rate")),
+        *(Column(key, WEEKLY_MEASURES[key])
+          for key in ("nouveaux_signalements", "orientations_judiciaires", "suivis_en_cours")),
+    )
+    return Table("regions", "Régions", "Situation par région", columns, tuple(rows))
+
+
+def _notable_table(rows: list[dict]) -> Table:
+    shown = []
+    for row in rows:
+        if row["measure"] == "absent":
+            finding = "Aucun rapport depuis deux semaines"
+        else:
+            up, down = _FINDINGS[row["measure"]]
+            finding = up if row["value"] > row["previous_value"] else down
+        change = None if row["value"] is None else row["value"] - row["previous_value"]
+        shown.append({**row, "finding": finding, "change": change})
+    columns = (
+        Column("departement_code", "Code", "text"),
+        Column("departement_name", "Département", "text"),
+        Column("region_name", "Région", "text"),
+        Column("finding", "Constat", "text"),
+        Column("previous_value", "Semaine précédente"),
+        Column("value", "Semaine"),
+        Column("change", "Évolution", "delta"),
+    )
+    return Table("notable-changes", "Évolutions notables", "Évolutions notables", columns, tuple(shown),
+                 empty_text="Aucune évolution notable cette semaine.")
+
+
+def _consistency_table(stock: list[dict], weekly_vs_monthly: list[dict]) -> Table:
+    alerts = [
+        {
+            "departement_code": row["departement_code"],
+            "departement_name": row["departement_name"],
+            "period": row["week_code"],
+            "alert": "Stock de suivis incohérent",
+            "detail": (f"Suivis en cours : {fr_int(row['suivis_en_cours'])} ; semaine précédente : "
+                       f"{fr_int(row['previous_suivis_en_cours'])} ; clos dans la semaine : "
+                       f"{fr_int(row['suivis_clos'])}. Le stock a baissé plus que les clôtures : "
+                       "vérifier la saisie."),
+        }
+        for row in stock
+    ]
+    alerts += [
+        {
+            "departement_code": row["departement_code"],
+            "departement_name": row["departement_name"],
+            "period": row["month_code"],
+            "alert": "Écart hebdomadaire / mensuel",
+            "detail": (f"Orientations : {fr_int(row['month_orientations_judiciaires'])} au rapport mensuel, "
+                       f"{fr_int(row['weeks_orientations_judiciaires'])} cumulées sur les semaines ; "
+                       f"suivis engagés : {fr_int(row['month_suivis_engages'])} pour "
+                       f"{fr_int(row['weeks_nouveaux_signalements'])} nouveaux signalements."),
+        }
+        for row in weekly_vs_monthly
+    ]
+    columns = (
+        Column("departement_code", "Code", "text"),
+        Column("departement_name", "Département", "text"),
+        Column("period", "Période", "text"),
+        Column("alert", "Alerte", "text"),
+        Column("detail", "Détail", "text"),
+    )
+    return Table("consistency", "Alertes de cohérence", "Alertes de cohérence", columns, tuple(alerts),
+                 empty_text="Aucune alerte de cohérence.")
+
+
+def default_output_dir(settings) -> Path:
+    return settings.reports_dir / "hebdomadaire"
+
+
+def file_stem(week: str) -> str:
+    return f"synthese_nationale_{week}"
