@@ -15,6 +15,7 @@ import sys
 COMMAND_MODULES = (
     "ingestion.cli_contracts",
     "ingestion.cli_submit",
+    "dashboards.cli_users",
 )
 
 

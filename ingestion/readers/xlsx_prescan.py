@@ -136,8 +136,9 @@ def _sheet_paths(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
 
 
 def choose_sheet(sheets: list[tuple[str, str]], kind: str, label: str) -> tuple[str, str]:
-    """The sheet named after the kind (``weekly`` or the French label), else the first."""
-    wanted = {fold(kind), fold(label)}
+    """The sheet named after the kind (``weekly``, ``Rapport hebdomadaire`` or
+    ``Hebdomadaire``), else the first."""
+    wanted = {fold(kind), fold(label), fold(label).removeprefix("rapport ")}
     for name, path in sheets:
         if fold(name.strip()) in wanted:
             return name, path
