@@ -15,6 +15,7 @@ import sys
 COMMAND_MODULES = (
     "ingestion.cli_contracts",
     "ingestion.cli_submit",
+    "ingestion.cli_warehouse",
     "dashboards.cli_users",
 )
 
