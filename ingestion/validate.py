@@ -130,7 +130,8 @@ def validate_table(kind: str, table: ParsedTable, departement: str,
                     "Formule refusée : le hub n'accepte que des valeurs saisies. Remplacez la "
                     "formule par sa valeur (copier, puis « Collage spécial > Valeurs »).",
                     row=number, column=field_name, value=value[:80]))
-            record[field_name] = value
+            if value is not None:  # an empty cell is an absent value: "missing_field", not "None"
+                record[field_name] = value
         if formula_columns:
             continue
         row_model, row_errors = validate_row(kind, record, row=number, now=now)
