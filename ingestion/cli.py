@@ -16,7 +16,9 @@ COMMAND_MODULES = (
     "ingestion.cli_contracts",
     "ingestion.cli_submit",
     "ingestion.cli_warehouse",
+    "ingestion.cli_demo",
     "dashboards.cli_users",
+    "ingestion.cli_reports",
 )
 
 
