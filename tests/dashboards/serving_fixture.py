@@ -19,9 +19,10 @@ CURRENT_WEEK = "2026-W48"
 WEEKS = list(calendar.iter_weeks("2026-W01", CURRENT_WEEK))
 MONTHS = list(calendar.iter_months("2026-01", "2026-11"))
 CANARY = "13"
-#: Values only the canary département carries (weekly stock, practice indicator, comment).
-CANARY_STOCK = 7_717
-CANARY_FOLLOW_UPS = 31_337
+#: Values only the canary département carries (weekly stock, practice indicator, comment);
+#: six digits, so they cannot occur inside the map's four-decimal coordinates.
+CANARY_STOCK = 717_171
+CANARY_FOLLOW_UPS = 313_373
 CANARY_COMMENT = "canari-commentaire-13"
 CANARY_PRACTICE = "Pratique canari des Bouches-du-Rhône"
 
