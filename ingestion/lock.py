@@ -25,15 +25,14 @@ class WarehouseBusy(RuntimeError):
 def warehouse_lock(settings: Settings | None = None, timeout: float | None = None) -> Iterator[None]:
     """Hold the warehouse write lock; ``timeout=None`` waits as long as needed.
 
-    Not re-entrant: a process already holding it must not take it again (it would wait for
-    itself), so take it once at the top of a writing run.
+    Re-entrant within one thread (a Dagster op holding it may call ``ingest_pending``);
+    other threads and other processes wait for it.
     """
     settings = settings or get_settings()
     settings.root.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(settings.lock_path, timeout=-1 if timeout is None else timeout,
-                    thread_local=False)
+    lock = FileLock(str(settings.lock_path), is_singleton=True)
     try:
-        lock.acquire()
+        lock.acquire(timeout=-1 if timeout is None else timeout)
     except Timeout:
         raise WarehouseBusy(
             f"the warehouse lock {settings.lock_path} is held by another writer "

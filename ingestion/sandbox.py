@@ -172,6 +172,12 @@ def pool_for(settings: Settings) -> SandboxPool:
         return pool
 
 
+def warm_up(settings: Settings | None = None) -> None:
+    """Start a parse worker now, so that the first receipt of a server (the upload page,
+    Dagster) does not pay the worker's start-up."""
+    pool_for(settings or get_settings()).warm_up()
+
+
 def parse_file(content: bytes, filename: str, kind: str, settings: Settings | None = None) -> ParsedTable:
     """Read ``content`` in a sandboxed worker. Whatever the file does to the worker, this
     returns a table or a French rejection; it never raises because of the file's content."""

@@ -50,11 +50,14 @@ def read_xlsx(content: bytes, kind: str, label: str, max_rows: int) -> ParsedTab
                       "Classeur Excel illisible : ouvrez-le dans Excel, « Enregistrer sous » au "
                       "format « Classeur Excel (.xlsx) », puis déposez-le à nouveau.")
     table = ParsedTable(format="xlsx", sheet=scan.sheet_name)
+    formulas_by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row, col), formula in scan.formulas.items():
+        formulas_by_row.setdefault(row, []).append((col, formula))
     header_index = None
     for index, raw in enumerate(grid):
         cells = [cell_text(v) for v in raw]
-        for (row, col), formula in scan.formulas.items():
-            if row == index and col < len(cells):
+        for col, formula in formulas_by_row.get(index, ()):
+            if col < len(cells):  # show what was typed, so validation refuses the formula
                 cells[col] = "=" + formula.lstrip("=")
         if header_index is None:
             if is_blank(cells):

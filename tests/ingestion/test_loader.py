@@ -142,3 +142,24 @@ def test_the_lock_is_released_when_its_holder_is_killed(settings):
     holder.wait()
     with warehouse_lock(settings, timeout=5):
         pass
+
+
+def test_the_lock_is_reentrant_in_a_thread_and_exclusive_across_threads(settings):
+    import threading
+
+    outcome = []
+
+    def other_thread():
+        try:
+            with warehouse_lock(settings, timeout=0.3):
+                outcome.append("acquired")
+        except WarehouseBusy:
+            outcome.append("busy")
+
+    with warehouse_lock(settings):
+        submit("weekly", to_csv([WEEKLY]), "s.csv", "13", settings=settings)
+        assert len(ingest_pending(settings, lock_timeout=1).loaded) == 1  # same thread: re-entrant
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+    assert outcome == ["busy"]

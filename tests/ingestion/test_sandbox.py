@@ -7,6 +7,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -93,3 +94,14 @@ def test_a_worker_that_cannot_even_start_is_a_rejection(cipd_home, monkeypatch):
     starved = get_settings()
     table = parse_file(to_csv([WEEKLY]), "ok.csv", "weekly", starved)
     assert [e.code for e in table.errors] == ["unreadable_file"]
+
+
+def test_warm_up_starts_a_worker_before_the_first_file(settings):
+    from ingestion.sandbox import warm_up
+
+    warm_up(settings)
+    pool = pool_for(settings)
+    assert pool._idle.qsize() >= 1
+    start = time.perf_counter()
+    assert parse_file(to_csv([WEEKLY]), "ok.csv", "weekly", settings).ok
+    assert time.perf_counter() - start < 0.2
