@@ -83,6 +83,8 @@ def sign_in_page() -> None:
         account = users.authenticate(get_settings(), login, password)
         if account is None:
             st.session_state[_FAILED_KEY] = attempts + 1
+            if attempts + 1 >= MAX_FAILED_ATTEMPTS:
+                st.rerun()
             st.error("Identifiant ou mot de passe incorrect : vérifiez-les (les comptes sont créés "
                      "par `cipd users add`).")
         else:
