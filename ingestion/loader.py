@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
 from typing import Any
 
 from data_contracts.raw_schema import LINEAGE_COLUMNS, RAW_TABLES, contract_columns

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 
-from ingestion.readers.table import ParsedTable, failed, file_error, is_blank
+from ingestion.readers.table import ParsedTable, failed, file_error, is_blank, too_many_rows
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DELIMITERS = (";", ",", "\t")
@@ -68,9 +68,7 @@ def read_csv(content: bytes, max_rows: int) -> ParsedTable:
             if is_blank(cells):
                 continue
             if len(table.rows) >= max_rows:
-                return failed("csv", "too_many_rows",
-                              f"Trop de lignes : plus de {max_rows} lignes de données. Un dépôt "
-                              "couvre un département ; découpez le fichier.")
+                return too_many_rows("csv", max_rows)
             row = [c if c.strip() else None for c in cells]
             if len(row) > len(header):
                 extra = row[len(header):]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ingestion.readers.table import ParsedTable, failed, file_error
+from ingestion.readers.table import ParsedTable, failed, file_error, too_many_rows
 
 MAX_DEPTH = 4
 MAX_NUMBER_CHARS = 30
@@ -101,8 +101,7 @@ def read_json(content: bytes, max_rows: int) -> ParsedTable:
     if not data:
         return failed("json", "header_only", "Le tableau JSON est vide : ajoutez une ligne par période.")
     if len(data) > max_rows:
-        return failed("json", "too_many_rows",
-                      f"Trop de lignes : {len(data)} objets, {max_rows} au plus. Découpez le fichier.")
+        return too_many_rows("json", max_rows)
     table = ParsedTable(format="json")
     header: dict[str, None] = {}
     for item in data:

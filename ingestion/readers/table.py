@@ -36,6 +36,13 @@ def failed(fmt: str, code: str, message: str, **where: Any) -> ParsedTable:
     return ParsedTable(format=fmt, errors=[file_error(code, message, **where)])
 
 
+def too_many_rows(fmt: str, max_rows: int) -> ParsedTable:
+    """The one wording of the row limit (``CIPD_MAX_ROWS``), whatever the format."""
+    return failed(fmt, "too_many_rows",
+                  f"Trop de lignes : plus de {max_rows} lignes de données. Un dépôt couvre un "
+                  "département ; découpez le fichier.")
+
+
 def is_blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 

@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from posixpath import dirname, join, normpath
+from posixpath import join, normpath
 from xml.etree.ElementTree import XMLPullParser
 
 from data_contracts.fields import fold

@@ -11,7 +11,7 @@ import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ingestion.readers.table import ParsedTable, failed, file_error, is_blank
+from ingestion.readers.table import ParsedTable, failed, file_error, is_blank, too_many_rows
 from ingestion.readers.xlsx_prescan import PrescanRejection, prescan
 
 
@@ -68,9 +68,7 @@ def read_xlsx(content: bytes, kind: str, label: str, max_rows: int) -> ParsedTab
         if is_blank(cells):
             continue
         if len(table.rows) >= max_rows:
-            return failed("xlsx", "too_many_rows",
-                          f"Trop de lignes : plus de {max_rows} lignes de données. Un dépôt "
-                          "couvre un département ; découpez le fichier.")
+            return too_many_rows("xlsx", max_rows)
         number = index - header_index
         if len(cells) > len(table.header) and not is_blank(cells[len(table.header):]):
             table.errors.append(file_error(

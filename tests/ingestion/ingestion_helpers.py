@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from data_contracts.registry import columns
 from data_contracts.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bad_inputs"
@@ -34,7 +33,6 @@ PRACTICE = {
     "type_action": "parentalité", "public_cible": "Familles", "partenaires": "ASE, association",
     "description": "Un groupe mensuel animé par une psychologue.", "resultats": "8 familles.",
 }
-ROWS = {"weekly": WEEKLY, "monthly": MONTHLY, "practices": PRACTICE}
 
 
 def weekly(**changes: Any) -> dict[str, Any]:
@@ -100,7 +98,3 @@ def raw_rows(settings: Settings, table: str, exclude: tuple[str, ...] = (
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         names = [r[0] for r in con.execute(f"describe raw.{table}").fetchall() if r[0] not in exclude]
         return con.execute(f"select {', '.join(names)} from raw.{table} order by all").fetchall()
-
-
-def template_columns(kind: str) -> list[str]:
-    return columns(kind)
