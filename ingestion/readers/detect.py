@@ -14,6 +14,12 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .doc
 UTF8_BOM = b"\xef\xbb\xbf"
 
+# Excel saves a password-protected workbook as an OLE2 container holding this stream.
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+ENCRYPTED_MESSAGE = ("Classeur protégé par mot de passe : retirez la protection (Fichier > "
+                     "Informations > Protéger le classeur > Chiffrer avec mot de passe, champ vide) "
+                     "puis déposez-le à nouveau.")
+
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "json"}
 _NAMES = {"csv": "un fichier CSV (texte)", "xlsx": "un classeur Excel (.xlsx)",
           "json": "un fichier JSON", "xls": "un ancien classeur Excel (.xls)"}
@@ -44,6 +50,8 @@ def choose_reader(content: bytes, filename: str) -> str | ParsedTable:
     """The reader's name, or a rejection explaining the mismatch."""
     declared = declared_format(filename)
     actual = sniffed_format(content)
+    if actual == "xls" and _ENCRYPTION_STREAM in content:
+        return failed("xls", "encrypted_file", ENCRYPTED_MESSAGE)
     if actual == "xls" or declared == ".xls":
         return failed("xls", "unsupported_format",
                       "Ancien format Excel (.xls) non accepté : dans Excel, « Enregistrer sous » "

@@ -20,6 +20,7 @@ from posixpath import join, normpath
 from xml.etree.ElementTree import XMLPullParser
 
 from data_contracts.fields import fold
+from ingestion.readers.detect import ENCRYPTED_MESSAGE
 
 MAX_MEMBERS = 300
 MAX_TOTAL_UNCOMPRESSED = 64 * 1024 * 1024
@@ -159,10 +160,7 @@ def prescan(content: bytes, kind: str, label: str, max_rows: int) -> PrescanResu
         raise _too_complex("taille décompressée excessive")
     for info in infos:
         if info.flag_bits & 0x1:
-            raise PrescanRejection(
-                "encrypted_file",
-                "Classeur protégé par mot de passe : retirez la protection (Fichier > Informations "
-                "> Protéger le classeur) puis déposez-le à nouveau.")
+            raise PrescanRejection("encrypted_file", ENCRYPTED_MESSAGE)
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise _too_complex("taux de compression anormal")
     try:
