@@ -1,20 +1,20 @@
 """How a Dagster run drives dbt: what to build, and which Dagster events the outcome gives.
 
 Why not ``DbtCliResource.cli(["build"]).stream()``: it starts ``dbt`` as a subprocess (plus a
-``dbt --version`` probe), several seconds of fixed cost on every upload. The sensor's runs call
+``dbt --version`` probe), several seconds of fixed cost on every upload. The runs call
 ``orchestration.build.build`` (dbt in-process, under the warehouse lock) and turn its node
-outcomes into the same events dagster-dbt would emit: a materialisation per model or seed
-built, an asset check result per dbt test, so the lineage and the checks show in the UI.
+outcomes into the events dagster-dbt would emit: a materialisation per model or seed built and
+an asset check result per dbt test, so the lineage and the checks show in the UI.
 
-What to build: a run started by the landing sensor builds only what the unpublished uploads
-affect (``source:raw.<table>+`` for their kinds, plus the submissions log); the first build of
-a warehouse, or a run launched from the UI, builds what Dagster selected.
+What to build is what Dagster selected: the landing job selects every model downstream of the
+raw tables (what new uploads can change), a rebuild selects everything. Two exceptions: the
+first build of a warehouse builds everything (the seeds and dimensions do not exist yet), and a
+landing run whose upload is already published (an earlier run loaded and built it) builds
+nothing. "Already published" is sound because every landing run rebuilds *all* the models
+downstream of the raw tables, so a receipt in ``fct_submissions`` means its figures are too.
 """
 
-from __future__ import annotations
-
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from dagster import (
     AssetCheckKey,
@@ -27,44 +27,25 @@ from dagster import (
 )
 from dagster_dbt.dagster_dbt_translator import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY
 
-from data_contracts.raw_schema import RAW_TABLES
 from data_contracts.settings import Settings
-from orchestration.publication import unpublished_submissions
+from orchestration.publication import published_submission_ids
 
-#: Run tag the landing sensor sets; its presence means "build what the new uploads affect".
+#: Run tag the landing sensor sets: the upload the run was started for.
 SUBMISSION_TAG = "cipd/submission_id"
-RAW_SOURCE = "raw"
-SUBMISSIONS_TABLE = "submissions"
-NOTHING_TO_BUILD = ""
 
 
-def raw_source_tables(manifest: Mapping[str, Any]) -> set[str]:
-    return {node["name"] for node in manifest["sources"].values() if node["source_name"] == RAW_SOURCE}
+def is_cold_start(settings: Settings) -> bool:
+    return not settings.serving_path.exists() or not settings.warehouse_path.exists()
 
 
-def select_for_kinds(kinds: set[str], manifest: Mapping[str, Any]) -> str:
-    """dbt ``--select`` for everything downstream of the raw tables of ``kinds`` (and of the
-    submissions log, which every upload adds a row to)."""
-    tables = {RAW_TABLES[kind] for kind in kinds} | {SUBMISSIONS_TABLE}
-    present = raw_source_tables(manifest)
-    return " ".join(f"source:{RAW_SOURCE}.{table}+" for table in sorted(tables & present))
-
-
-def select_for_sensor_run(settings: Settings, manifest: Mapping[str, Any]) -> str | None:
-    """None: build everything (first build); ``NOTHING_TO_BUILD``: the uploads are already
-    published (an earlier run took them along)."""
-    if not settings.serving_path.exists() or not settings.warehouse_path.exists():
-        return None
-    kinds = {submission.kind for submission in unpublished_submissions(settings)}
-    return select_for_kinds(kinds, manifest) if kinds else NOTHING_TO_BUILD
-
-
-def select_for_dagster_subset(context: AssetExecutionContext, manifest: Mapping[str, Any]) -> str | None:
-    """The dbt nodes behind the assets Dagster selected (None when all are)."""
-    if not context.is_subset:
+def dbt_select(context: AssetExecutionContext, settings: Settings) -> str | None:
+    """dbt ``--select`` for this run: the nodes behind the assets Dagster selected, or None
+    (everything) when all are selected or the warehouse is new."""
+    if is_cold_start(settings) or not context.is_subset:
         return None
     unique_ids = unique_ids_by_key(context)
-    return " ".join(sorted(manifest["nodes"][unique_ids[key]]["name"]
+    # unique_id = "<type>.<package>.<name>": dbt selects models and seeds by name.
+    return " ".join(sorted(unique_ids[key].rsplit(".", 1)[-1]
                            for key in context.selected_asset_keys if key in unique_ids))
 
 
@@ -103,18 +84,20 @@ def events_from_outcomes(context: AssetExecutionContext, outcomes) -> Iterator[M
             )
 
 
-def run_dbt_build(context: AssetExecutionContext, settings: Settings,
-                  manifest: Mapping[str, Any]) -> Iterator[MaterializeResult | AssetCheckResult]:
+def already_published(context: AssetExecutionContext, settings: Settings) -> bool:
+    submission_id = context.run.tags.get(SUBMISSION_TAG)
+    return submission_id is not None and submission_id in published_submission_ids(settings)
+
+
+def run_dbt_build(context: AssetExecutionContext,
+                  settings: Settings) -> Iterator[MaterializeResult | AssetCheckResult]:
     """Build, yield the events, and fail the step (so nothing is published) if dbt did not pass."""
     from orchestration.build import build
 
-    if SUBMISSION_TAG in context.run.tags:
-        select = select_for_sensor_run(settings, manifest)
-    else:
-        select = select_for_dagster_subset(context, manifest)
-    if select == NOTHING_TO_BUILD:
-        context.log.info("The uploads of this run are already published: nothing to build.")
+    if already_published(context, settings):
+        context.log.info("This run's upload is already published by an earlier run: nothing to build.")
         return
+    select = dbt_select(context, settings)
     context.log.info(f"dbt build --select {select or '(everything)'}")
     result = build(settings, select=select, unit_tests=False)
     yield from events_from_outcomes(context, result.outcomes)

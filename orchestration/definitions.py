@@ -23,7 +23,10 @@ from orchestration.schedules import build_schedules
 from orchestration.sensors import freshness_sensor, landing_sensor
 
 
-def build_definitions(settings: Settings | None = None, project: DbtProject | None = None) -> Definitions:
+def build_definitions(settings: Settings | None = None, project: DbtProject | None = None,
+                      hub: HubResource | None = None) -> Definitions:
+    """``settings`` fixes the manifest's place and the monthly schedule; ``hub`` (default: the
+    environment at run time) is what the runs, sensors and checks read."""
     settings = settings or get_settings()
     project = project or dbt_project(settings)
     manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
@@ -35,10 +38,10 @@ def build_definitions(settings: Settings | None = None, project: DbtProject | No
     return Definitions(
         assets=[LANDING_ZONE, ingestion, warehouse, serving, *DOCUMENT_ASSETS],
         asset_checks=[marts_reflect_landed_submissions],
-        jobs=build_jobs([ingestion, warehouse, serving]),
+        jobs=build_jobs(ingestion, warehouse, serving),
         schedules=build_schedules(settings),
         sensors=[landing_sensor, freshness_sensor],
-        resources={"hub": HubResource()},
+        resources={"hub": hub or HubResource()},
         # One process per run, steps in sequence: the run is a short chain of writers, and a
         # process per step would add seconds of start-up to every upload.
         executor=in_process_executor,

@@ -10,20 +10,30 @@ from dagster import AssetsDefinition, AssetSelection, define_asset_job
 
 from orchestration.dagster_home import WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE
 
+DOCUMENTS_GROUP = "documents"
+
 LANDING_JOB_NAME = "ingest_build_publish"
+REBUILD_JOB_NAME = "rebuild_warehouse"
 REMINDERS_JOB_NAME = "reminder_list_job"
 SYNTHESIS_JOB_NAME = "weekly_synthesis_job"
 MONTHLY_JOB_NAME = "monthly_report_job"
 
 
-def build_jobs(writers: list[AssetsDefinition]) -> list:
-    """``writers``: the ingestion, dbt and publishing assets (the landing job runs them all;
-    the dbt step narrows its own ``select`` to what the new data affect)."""
+def build_jobs(ingestion: AssetsDefinition, warehouse: AssetsDefinition, serving: AssetsDefinition) -> list:
+    """The landing job runs what an upload can change: the loader, every dbt model downstream
+    of the raw tables (not the seeds and calendars), and publishing. The rebuild job runs all
+    of the warehouse (after a change to the seeds or the dbt project)."""
     landing = define_asset_job(
         LANDING_JOB_NAME,
-        selection=AssetSelection.assets(*writers),
+        selection=AssetSelection.assets(ingestion).downstream() - AssetSelection.groups(DOCUMENTS_GROUP),
         tags={WAREHOUSE_TAG: WAREHOUSE_TAG_VALUE},
-        description="Chargement des dépôts, dbt build des modèles concernés, publication des marts.",
+        description="Chargement des dépôts, dbt build des modèles alimentés par les tables brutes, publication.",
+    )
+    rebuild = define_asset_job(
+        REBUILD_JOB_NAME,
+        selection=AssetSelection.assets(ingestion, warehouse, serving),
+        tags={WAREHOUSE_TAG: WAREHOUSE_TAG_VALUE},
+        description="Reconstruction complète de l'entrepôt (seeds, calendriers, tous les modèles) puis publication.",
     )
     reminders = define_asset_job(
         REMINDERS_JOB_NAME, selection=AssetSelection.assets("reminder_list"),
@@ -34,4 +44,4 @@ def build_jobs(writers: list[AssetsDefinition]) -> list:
     monthly = define_asset_job(
         MONTHLY_JOB_NAME, selection=AssetSelection.assets("monthly_report"),
         description="Rapport mensuel au cabinet du ministre.")
-    return [landing, reminders, synthesis, monthly]
+    return [landing, rebuild, reminders, synthesis, monthly]

@@ -22,13 +22,16 @@ _DBT_SOURCE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
 
 
 class HubResource(ConfigurableResource):
-    """The hub's settings. ``home`` left empty means ``CIPD_HOME`` from the environment at run
-    time, which is what the dbt profile reads as well, so both always agree."""
+    """The hub's settings. Left empty, ``home`` and ``now`` come from ``CIPD_HOME`` and
+    ``CIPD_NOW`` at run time (``build()`` hands the same home to dbt's profile, so Dagster and
+    dbt always name the same warehouse); tests set them explicitly instead of the environment."""
 
     home: str = ""
+    now: str = ""
 
     def settings(self) -> Settings:
-        return Settings(home=Path(self.home)) if self.home else get_settings()
+        overrides = {key: value for key, value in (("home", self.home), ("now", self.now)) if value}
+        return Settings(**overrides) if overrides else get_settings()
 
 
 def manifest_dir(settings: Settings) -> Path:

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from data_contracts.calendar import current_month, current_week, now_utc, shift_month
 from orchestration.assets.serving import SERVING_KEY
+from orchestration.jobs import DOCUMENTS_GROUP
 from orchestration.reports.produce import (
     produce_monthly_report,
     produce_reminder_list,
@@ -30,7 +31,7 @@ def _document_metadata(produced) -> dict:
             "known_at": produced.document.known_at.isoformat(), **figures}
 
 
-@asset(deps=[SERVING_KEY], group_name="documents", kinds={"csv"},
+@asset(deps=[SERVING_KEY], group_name=DOCUMENTS_GROUP, kinds={"csv"},
        description="Jeudi 10 h : départements sans rapport pour la semaine, avec le contact à relancer.")
 def reminder_list(config: WeekConfig, hub: HubResource) -> MaterializeResult:
     settings = hub.settings()
@@ -46,7 +47,7 @@ def reminder_list(config: WeekConfig, hub: HubResource) -> MaterializeResult:
     })
 
 
-@asset(deps=[SERVING_KEY], group_name="documents", kinds={"html", "xlsx"},
+@asset(deps=[SERVING_KEY], group_name=DOCUMENTS_GROUP, kinds={"html", "xlsx"},
        description="Jeudi 12 h 05 : synthèse nationale hebdomadaire (unité de coordination police, copie SG-CIPD).")
 def weekly_synthesis(config: WeekConfig, hub: HubResource) -> MaterializeResult:
     settings = hub.settings()
@@ -55,7 +56,7 @@ def weekly_synthesis(config: WeekConfig, hub: HubResource) -> MaterializeResult:
     return MaterializeResult(metadata={"week": week, **_document_metadata(produced)})
 
 
-@asset(deps=[SERVING_KEY], group_name="documents", kinds={"html", "xlsx"},
+@asset(deps=[SERVING_KEY], group_name=DOCUMENTS_GROUP, kinds={"html", "xlsx"},
        description="Rapport mensuel au cabinet du ministre (copie SG-CIPD).")
 def monthly_report(config: MonthConfig, hub: HubResource) -> MaterializeResult:
     settings = hub.settings()

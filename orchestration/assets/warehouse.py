@@ -30,6 +30,6 @@ def build_dbt_assets(project: DbtProject, manifest: Mapping[str, Any]):
     @dbt_assets(manifest=manifest, project=project, name="warehouse_models",
                 dagster_dbt_translator=TRANSLATOR, pool=WAREHOUSE_POOL)
     def warehouse_models(context: AssetExecutionContext, hub: HubResource):
-        yield from run_dbt_build(context, hub.settings(), manifest)
+        yield from run_dbt_build(context, hub.settings())
 
     return warehouse_models
