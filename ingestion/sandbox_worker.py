@@ -79,9 +79,12 @@ def serve(memory_bytes: int) -> None:
             reply = {"status": "error", "detail": f"{type(exc).__name__}: {exc}"[:500]}
         del content
         try:
-            write_frame(stdout, json.dumps(reply, ensure_ascii=False).encode("utf-8"))
+            payload = json.dumps(reply, ensure_ascii=False).encode("utf-8")
+        except (UnicodeEncodeError, ValueError):  # text no UTF-8 can carry: refuse the file
+            payload = b'{"status": "error", "detail": "unencodable text"}'
         except MemoryError:
             return
+        write_frame(stdout, payload)
         if reply["status"] == "memory":
             return  # a worker that ran out of memory is not trusted with the next file
 

@@ -8,6 +8,7 @@ exhaust the recursion limit. Each is refused here with its own code.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ingestion.readers.table import ParsedTable, failed, file_error, too_many_rows
@@ -48,9 +49,23 @@ def nesting_depth(text: str, limit: int) -> int:
     return deepest
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(text: str) -> None:
+    """``"\\ud800"`` parses to a lone surrogate: not text, and unwritable as UTF-8 later."""
+    if _LONE_SURROGATE.search(text):
+        raise _Refused("invalid_text",
+                       "Texte mal encodé (caractère \\u invalide) : enregistrez le fichier en UTF-8 "
+                       "sans séquences d'échappement isolées.")
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
+        _check_text(key)
+        if isinstance(value, str):
+            _check_text(value)
         if key in result:
             raise _Refused("duplicate_key",
                            f"La clé « {key} » apparaît deux fois dans un même objet : gardez-en une seule.")
@@ -112,7 +127,7 @@ def read_json(content: bytes, max_rows: int) -> ParsedTable:
         if not isinstance(item, dict):
             table.errors.append(file_error(
                 "invalid_json", "Élément qui n'est pas un objet : écrivez {\"colonne\": valeur, ...}.",
-                row=number, value=str(item)[:80]))
+                row=number, value=json.dumps(item)[:80]))
             continue
         cells = []
         for key in table.header:

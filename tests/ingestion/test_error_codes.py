@@ -46,3 +46,11 @@ def test_errors_beyond_the_listing_limit_are_counted_and_summarised():
     assert checked.error_count == 2 * len(rows)
     assert len(checked.errors) == MAX_LISTED_ERRORS + 1
     assert checked.errors[-1].code == "more_errors" and "20 autres erreurs" in checked.errors[-1].message
+
+
+def test_a_lone_surrogate_escape_in_json_is_refused_cleanly():
+    lone = to_json([weekly(commentaire="PLACEHOLDER")]).replace(b"PLACEHOLDER", b"a\\ud800b")
+    assert _codes(read_table(lone, "f.json", "weekly", 10)) == ["invalid_text"]
+    pair = to_json([weekly(commentaire="PLACEHOLDER")]).replace(b"PLACEHOLDER", b"\\ud83d\\ude00")
+    table = read_table(pair, "f.json", "weekly", 10)
+    assert table.ok and "\U0001F600" in table.rows[0][1]
