@@ -8,6 +8,7 @@ takes its lock: receipts must stay fast while the loader or dbt run.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +43,14 @@ def _size_error(size: int, limit: int) -> ContractError:
         "onglets.", value=str(size))
 
 
+def clean_filename(name: str | None) -> str:
+    """The name shown on receipts: no directories (browsers may send ``C:\\fakepath\\…``),
+    no characters UTF-8 cannot carry (undecodable command-line bytes), bounded length."""
+    base = re.split(r"[\\/]", name or "")[-1].strip()
+    base = base.encode("utf-8", "replace").decode("utf-8")
+    return base[:200] or "sans_nom"
+
+
 def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_run: bool = False,
            received_at: datetime | None = None, actor: str | None = None,
            settings: Settings | None = None) -> Receipt:
@@ -61,7 +70,7 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
     received = calendar.now_utc(received_at if received_at is not None else settings.now)
     sha256 = hashlib.sha256(content).hexdigest()
     receipt = Receipt(status="rejected", submission_id=landing.new_submission_id(received, sha256),
-                      kind=kind, departement=tenant, filename=filename or "", sha256=sha256,
+                      kind=kind, departement=tenant, filename=clean_filename(filename), sha256=sha256,
                       size_bytes=len(content), received_at=received, dry_run=dry_run,
                       actor=actor or audit.default_actor())
 

@@ -198,3 +198,10 @@ def test_a_week_file_is_answered_fast(settings):
         durations.append(time.perf_counter() - start)
     durations.sort()
     assert durations[int(len(durations) * 0.95) - 1] <= 0.2
+
+
+def test_the_filename_is_cleaned_for_receipts(settings):
+    receipt = submit("weekly", to_csv([WEEKLY]), "C:\\fakepath\\semaine\udcff.csv", "13", settings=settings)
+    assert receipt.status == "accepted" and receipt.filename == "semaine?.csv"
+    (landed,) = list_landed(settings)
+    assert landed.filename == "semaine?.csv"
