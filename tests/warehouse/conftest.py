@@ -41,7 +41,8 @@ def built_warehouse(tmp_path_factory) -> BuiltWarehouse:
     settings = Settings(home=tmp_path_factory.mktemp("warehouse") / "cipd_home", now=FROZEN_NOW)
     write_raw_fixture(settings.warehouse_path)
     before = project_files()
-    result = build(settings)
+    # The dbt unit tests run once, in the demo warehouse's build (test_demo_truth.py).
+    result = build(settings, unit_tests=False)
     if not result.success:
         problems = "\n".join(f"{p.name}: {p.status}: {p.message}" for p in result.problems)
         pytest.fail(f"dbt build of the fixture warehouse failed:\n{problems}")

@@ -1,5 +1,5 @@
-{#- Same status rules as fct_weekly_reports; "nil" here means nothing started, oriented or
-    done in the month (documented in fct_monthly_reports.yml). -#}
+{#- Same status rules as fct_weekly_reports; "nil" here means no follow-up started in the
+    month (documented in fct_monthly_reports.yml). -#}
 {%- set partner_and_money_columns = [
     'partenaire_conseil_departemental', 'partenaire_spip', 'partenaire_psychologue',
     'partenaire_association', 'partenaire_education_nationale', 'fipd_engage_eur', 'commentaire'] -%}
@@ -58,7 +58,7 @@ final as (
         region_code,
         case
             when submission_id is null then 'missing'
-            when suivis_engages + orientations_judiciaires + actions_total = 0 then 'nil'
+            when suivis_engages = 0 then 'nil'
             when first_received_at <= deadline_at then 'on_time'
             else 'late'
         end as status,
@@ -68,7 +68,7 @@ final as (
             else 'late'
         end as timeliness,
         submission_id is not null as is_received,
-        coalesce(suivis_engages + orientations_judiciaires + actions_total = 0, false) as is_nil,
+        coalesce(suivis_engages = 0, false) as is_nil,
         deadline_at <= {{ as_of_utc() }} as is_past_deadline,
         cast(coalesce(version_count, 0) as integer) as version_count,
         first_received_at,
