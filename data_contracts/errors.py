@@ -21,7 +21,7 @@ from data_contracts.registry import contract_for
 CUSTOM_CODES = frozenset({
     "invalid_integer", "negative", "out_of_range", "invalid_amount", "invalid_boolean",
     "unknown_departement", "invalid_week", "invalid_month", "before_programme", "future_period",
-    "invalid_text", "personal_data", "invalid_code", "minors_exceed_new",
+    "invalid_text", "personal_data", "invalid_code", "minors_exceed_new", "missing_field",
 })
 
 
@@ -44,7 +44,8 @@ class ContractError:
             where.append(f"ligne {self.row}")
         if self.column:
             where.append(f"colonne « {self.column} »")
-        return (", ".join(where).capitalize() + " : " if where else "") + self.message
+        prefix = ", ".join(where)
+        return (prefix[:1].upper() + prefix[1:] + " : " if where else "") + self.message
 
 
 def _french(error: dict[str, Any], column: str | None) -> tuple[str, str]:

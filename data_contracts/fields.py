@@ -43,8 +43,17 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def parse_count(value: Any) -> Any:
+def _require(value: Any, info: ValidationInfo) -> None:
+    """An empty cell in a required column is a missing value, not a malformed one."""
+    if value is None or (isinstance(value, str) and not _text(value)):
+        raise PydanticCustomError(
+            "missing_field", "Valeur obligatoire manquante : renseignez « {column} ».",
+            {"column": info.field_name})
+
+
+def parse_count(value: Any, info: ValidationInfo) -> Any:
     """A non-negative integer count from text or JSON (``"1 234"`` → 1234)."""
+    _require(value, info)
     if isinstance(value, bool):
         raise PydanticCustomError(
             "invalid_integer", "« {value} » n'est pas un nombre entier : saisissez un nombre (ex. 12).",
@@ -80,8 +89,9 @@ def parse_count(value: Any) -> Any:
     return number
 
 
-def parse_amount(value: Any) -> Any:
+def parse_amount(value: Any, info: ValidationInfo) -> Any:
     """Euros with at most 2 decimals, French or English decimal mark (``"1 234,50"``)."""
+    _require(value, info)
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise PydanticCustomError(
             "invalid_amount", "« {value} » n'est pas un montant : saisissez des euros (ex. 1 234,50).",
@@ -115,8 +125,9 @@ def parse_amount(value: Any) -> Any:
     return amount.quantize(Decimal("0.01"))
 
 
-def parse_yes_no(value: Any) -> Any:
+def parse_yes_no(value: Any, info: ValidationInfo) -> Any:
     """``oui``/``non`` (and ``1``/``0``, ``vrai``/``faux``, ``x``) → bool."""
+    _require(value, info)
     if isinstance(value, bool):
         return value
     text = _fold(_text(value)) if isinstance(value, (str, int)) else None
@@ -135,7 +146,8 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
-def parse_departement(value: Any) -> Any:
+def parse_departement(value: Any, info: ValidationInfo) -> Any:
+    _require(value, info)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise PydanticCustomError(
             "unknown_departement", "« {value} » n'est pas un code de département.",
@@ -155,6 +167,7 @@ def _now(info: ValidationInfo) -> datetime:
 
 
 def check_week(value: Any, info: ValidationInfo) -> str:
+    _require(value, info)
     text = _text(value) if isinstance(value, str) else value
     try:
         calendar.parse_week(text)
@@ -179,6 +192,7 @@ def check_week(value: Any, info: ValidationInfo) -> str:
 
 
 def check_month(value: Any, info: ValidationInfo) -> str:
+    _require(value, info)
     text = _text(value) if isinstance(value, str) else value
     try:
         calendar.parse_month(text)
@@ -223,7 +237,8 @@ def code_list(*codes: str):
     """A value from a fixed code list, compared without case or accents."""
     folded = {_fold(c): c for c in codes}
 
-    def check(value: Any) -> str:
+    def check(value: Any, info: ValidationInfo) -> str:
+        _require(value, info)
         if isinstance(value, str) and _fold(_text(value)) in folded:
             return folded[_fold(_text(value))]
         raise PydanticCustomError(

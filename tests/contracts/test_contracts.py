@@ -121,3 +121,20 @@ def test_every_contract_forbids_unknown_fields_and_states_its_grain():
         assert model.__doc__ and model.__doc__.startswith("One row per")
         for name, field in model.model_fields.items():
             assert field.description, f"{model.__name__}.{name} has no French description"
+
+
+@pytest.mark.parametrize(("kind", "column"), [
+    ("weekly", "suivis_clos"), ("weekly", "semaine"), ("monthly", "fipd_engage_eur"),
+    ("monthly", "partenaire_spip"), ("practices", "type_action"), ("weekly", "departement"),
+])
+@pytest.mark.parametrize("empty", [None, "", "   "])
+def test_an_empty_required_cell_is_missing_not_malformed(kind, column, empty, now):
+    model, errors = validate_row(kind, dict(VALID[kind], **{column: empty}), row=2, now=now)
+    assert model is None
+    assert [(e.column, e.code) for e in errors] == [(column, "missing_field")]
+    assert "None" not in errors[0].message
+
+
+def test_error_text_keeps_the_column_name_as_written(now):
+    _, errors = validate_row("weekly", dict(WEEKLY, signalements_cnapr="abc"), row=4, now=now)
+    assert str(errors[0]).startswith("Ligne 4, colonne « signalements_cnapr » : ")
