@@ -83,7 +83,9 @@ class ExpectedPractice:
 
 @dataclass(frozen=True)
 class NationalWeek:
-    """Coverage of one week over the 101 départements (status counts add up to expected)."""
+    """Coverage of one week over the 101 départements, counted like ``fct_national_weekly``:
+    ``on_time`` + ``late`` = ``received`` (by timeliness, nil reports included), ``nil`` counts
+    the received nil reports, ``received`` + ``missing`` = ``expected``."""
 
     week: str
     expected: int
@@ -92,9 +94,6 @@ class NationalWeek:
     late: int
     nil: int
     missing: int
-    #: Timeliness counts (nil reports are counted here by when they arrived).
-    timely: int
-    tardy: int
     reporting_rate: float
 
 
@@ -143,12 +142,10 @@ def expected_report(kind: str, departement: str, period: str, deadline_at: datet
 
 
 def national_week(week: str, reports: list[ExpectedReport]) -> NationalWeek:
-    status = Counter(r.status for r in reports)
     timeliness = Counter(r.timeliness for r in reports)
     received = sum(r.is_received for r in reports)
-    return NationalWeek(week, len(reports), received, status["on_time"], status["late"], status["nil"],
-                        status["missing"], timeliness["on_time"], timeliness["late"],
-                        received / len(reports))
+    return NationalWeek(week, len(reports), received, timeliness["on_time"], timeliness["late"],
+                        sum(r.is_nil for r in reports), timeliness["missing"], received / len(reports))
 
 
 def expected_weekly(plan: DemoPlan, departement: str, week: str) -> ExpectedReport:
