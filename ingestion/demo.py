@@ -32,12 +32,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from data_contracts import calendar
 from data_contracts.referential import departements
+from data_contracts.registry import contract_for
 from data_contracts.settings import Settings, get_settings
 from ingestion.demo_activity import simulate_months, simulate_weeks
 from ingestion.demo_departements import DepartementProfile, profile, rng_for
@@ -47,8 +48,8 @@ from ingestion.demo_reporting import (
     corrected_at, monthly_sending, never_sent, office_time, paris_time, weekly_sending,
 )
 from ingestion.demo_truth import (
-    DemoPlan, ExpectedPractice, ExpectedReport, PlannedSubmission, expected_report, national_week,
-    write_truth,
+    TRUTH_FILE, DemoPlan, ExpectedPractice, ExpectedReport, PlannedSubmission, expected_report,
+    national_week, write_truth,
 )
 
 DEFAULT_WEEKS = 12
@@ -82,7 +83,7 @@ class _Window:
     window_first_week: str
     last_week: str
     last_month: str
-    go_live_day: Any
+    go_live_day: date
     history: bool
 
     def month_in_window(self, month: str) -> bool:
@@ -121,7 +122,7 @@ class _Writer:
                          capitalised=self.prof.capitalised_yes_no)
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / filename).write_bytes(content)
-        period_field = "semaine" if kind == "weekly" else "mois"
+        period_field = contract_for(kind).period_field
         self.submissions.append(PlannedSubmission(
             kind=kind, departement=self.prof.code, filename=filename,
             path=f"{FILES_DIR}/{self.prof.code}/{filename}", received_at=received_at,
@@ -137,7 +138,7 @@ class _Writer:
 
     def backfill(self, kind: str, rows: list[dict[str, Any]], at: datetime) -> None:
         if rows:
-            period_field = "semaine" if kind == "weekly" else "mois"
+            period_field = contract_for(kind).period_field
             first, last = rows[0][period_field], rows[-1][period_field]
             self.write(kind, rows, f"historique_{_FILE_STEMS[kind]}_{self.prof.code}_{first}_{last}",
                        at, "backfill")
@@ -231,8 +232,6 @@ def _departement(code: str, seed: int, window: _Window, settings: Settings, out:
 
 def _prepare(out: Path) -> None:
     """Start from an empty folder; only a previous demo's output may be replaced."""
-    from ingestion.demo_truth import TRUTH_FILE
-
     if out.exists() and any(out.iterdir()):
         if not (out / TRUTH_FILE).exists():
             raise FileExistsError(
