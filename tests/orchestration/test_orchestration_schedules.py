@@ -1,0 +1,75 @@
+"""Schedules: cron, Paris time zone, fire times across the March 2026 DST change, run config."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from itertools import islice
+
+import pytest
+from dagster import build_schedule_context
+from dagster._utils.schedules import schedule_execution_time_iterator
+
+from data_contracts.settings import Settings
+from orchestration.schedules import build_schedules
+
+UTC = timezone.utc
+
+
+@pytest.fixture(scope="module")
+def schedules():
+    return {s.name: s for s in build_schedules(Settings(home="unused"))}
+
+
+def fire_times(schedule, after: datetime, count: int) -> list[datetime]:
+    ticks = schedule_execution_time_iterator(after.timestamp(), schedule.cron_schedule,
+                                             schedule.execution_timezone)
+    return [tick.astimezone(UTC) for tick in islice(ticks, count)]
+
+
+@pytest.mark.parametrize(("name", "cron"), [
+    ("reminder_list_schedule", "0 10 * * 4"),
+    ("weekly_synthesis_schedule", "5 12 * * 4"),
+    ("monthly_report_schedule", "0 9 6 * *"),
+])
+def test_each_schedule_says_its_time_in_paris(schedules, name, cron):
+    assert schedules[name].cron_schedule == cron
+    assert schedules[name].execution_timezone == "Europe/Paris"
+
+
+def test_the_synthesis_fires_at_12_05_paris_on_both_sides_of_the_dst_change(schedules):
+    # Summer time starts on Sunday 29 March 2026: 11:05 UTC before, 10:05 UTC after.
+    assert fire_times(schedules["weekly_synthesis_schedule"], datetime(2026, 3, 20, tzinfo=UTC), 2) == [
+        datetime(2026, 3, 26, 11, 5, tzinfo=UTC), datetime(2026, 4, 2, 10, 5, tzinfo=UTC)]
+
+
+def test_the_reminder_list_fires_two_hours_before_the_deadline(schedules):
+    assert fire_times(schedules["reminder_list_schedule"], datetime(2026, 10, 20, tzinfo=UTC), 2) == [
+        datetime(2026, 10, 22, 8, 0, tzinfo=UTC),  # summer time until 25 October 2026
+        datetime(2026, 10, 29, 9, 0, tzinfo=UTC)]
+
+
+def test_the_monthly_report_fires_on_the_configured_day_and_hour(schedules):
+    assert fire_times(schedules["monthly_report_schedule"], datetime(2026, 3, 1, tzinfo=UTC), 2) == [
+        datetime(2026, 3, 6, 8, 0, tzinfo=UTC), datetime(2026, 4, 6, 7, 0, tzinfo=UTC)]
+    custom = {s.name: s for s in build_schedules(
+        Settings(home="unused", monthly_report_day=10, monthly_report_hour=14))}
+    assert custom["monthly_report_schedule"].cron_schedule == "0 14 10 * *"
+
+
+def _run_config(schedule, instant: datetime) -> dict:
+    (request,) = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=instant)).run_requests
+    return request.run_config["ops"]
+
+
+def test_weekly_ticks_name_the_week_of_the_tick(schedules):
+    tick = datetime(2026, 3, 26, 11, 5, tzinfo=UTC)
+    assert _run_config(schedules["weekly_synthesis_schedule"], tick) == {
+        "weekly_synthesis": {"config": {"week": "2026-W13"}}}
+    assert _run_config(schedules["reminder_list_schedule"], datetime(2026, 11, 26, 9, 0, tzinfo=UTC)) == {
+        "reminder_list": {"config": {"week": "2026-W48"}}}
+
+
+def test_the_monthly_tick_reports_on_the_month_before(schedules):
+    tick = datetime(2027, 1, 6, 8, 0, tzinfo=UTC)
+    assert _run_config(schedules["monthly_report_schedule"], tick) == {
+        "monthly_report": {"config": {"month": "2026-12"}}}
