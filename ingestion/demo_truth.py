@@ -83,9 +83,11 @@ class ExpectedPractice:
 
 @dataclass(frozen=True)
 class NationalWeek:
-    """Coverage of one week over the 101 départements, counted like ``fct_national_weekly``:
-    ``on_time`` + ``late`` = ``received`` (by timeliness, nil reports included), ``nil`` counts
-    the received nil reports, ``received`` + ``missing`` = ``expected``."""
+    """Coverage of one week over the 101 départements.
+
+    ``on_time``, ``late``, ``nil`` and ``missing`` count statuses (they add up to
+    ``expected``); ``timely`` and ``tardy`` count timeliness, nil reports included by when
+    they arrived — what ``fct_national_weekly`` calls ``departements_on_time`` / ``_late``."""
 
     week: str
     expected: int
@@ -94,6 +96,8 @@ class NationalWeek:
     late: int
     nil: int
     missing: int
+    timely: int
+    tardy: int
     reporting_rate: float
 
 
@@ -142,10 +146,12 @@ def expected_report(kind: str, departement: str, period: str, deadline_at: datet
 
 
 def national_week(week: str, reports: list[ExpectedReport]) -> NationalWeek:
+    status = Counter(r.status for r in reports)
     timeliness = Counter(r.timeliness for r in reports)
     received = sum(r.is_received for r in reports)
-    return NationalWeek(week, len(reports), received, timeliness["on_time"], timeliness["late"],
-                        sum(r.is_nil for r in reports), timeliness["missing"], received / len(reports))
+    return NationalWeek(week, len(reports), received, status["on_time"], status["late"], status["nil"],
+                        status["missing"], timeliness["on_time"], timeliness["late"],
+                        received / len(reports))
 
 
 def expected_weekly(plan: DemoPlan, departement: str, week: str) -> ExpectedReport:
