@@ -17,8 +17,12 @@ def test_build_runs_models_and_data_tests(built_warehouse):
     result = built_warehouse.result
     assert result.success
     assert result.count("model") >= 20
-    assert result.count("test") >= 40
     assert result.count("unit_test") == 0  # unit_tests=False
+    tests = {o.name for o in result.outcomes if o.resource_type == "test"}
+    for required in ("complete_grid_fct_weekly_reports", "complete_grid_fct_monthly_reports",
+                     "accepted_values_fct_weekly_reports_status", "between_fct_national_weekly_reporting_rate",
+                     "unique_dim_departement_departement_code"):
+        assert any(name.startswith(required) for name in tests), required
     assert not result.problems
     assert result.run_results_path.is_file()
 

@@ -5,7 +5,7 @@ with
 
 departements as (
 
-    select * from {{ ref('ref_departements') }}
+    select * from {{ reporting_units() }}
 
 ),
 

@@ -1,41 +1,44 @@
-{#- The model holds every combination of the dimensions' keys exactly once: fails with each
-    missing combination and each combination present more than once. `dimensions` maps the
-    model's key column to the dimension model that lists its values. -#}
+{#- The model holds every combination of the dimensions' keys exactly once, and nothing else:
+    fails with each missing combination, each duplicated one and each key unknown to its
+    dimension. `dimensions` maps the model's key column to the dimension model listing its
+    values. -#}
 {% test complete_grid(model, dimensions) %}
+{%- set columns = dimensions.keys() | list -%}
 
 with
 
 expected as (
 
     select
-        {%- for column, dimension in dimensions.items() %}
+        {%- for column in columns %}
         dimension_{{ loop.index }}.{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from
-        {%- for column, dimension in dimensions.items() %}
-        {{ ref(dimension) }} as dimension_{{ loop.index }}{{ ',' if not loop.last }}
+        {%- for column in columns %}
+        {{ ref(dimensions[column]) }} as dimension_{{ loop.index }}{{ ',' if not loop.last }}
         {%- endfor %}
 
 ),
 
 actual as (
 
-    select {{ dimensions.keys() | join(', ') }}, count(*) as occurrences
+    select {{ columns | join(', ') }}, count(*) as occurrences
     from {{ model }}
-    group by {{ dimensions.keys() | join(', ') }}
+    group by {{ columns | join(', ') }}
 
 )
 
 select
-    {%- for column in dimensions.keys() %}
+    {%- for column in columns %}
     coalesce(expected.{{ column }}, actual.{{ column }}) as {{ column }},
     {%- endfor %}
+    expected.{{ columns[0] }} is not null as is_expected,
     coalesce(actual.occurrences, 0) as occurrences
 from expected
 full outer join actual
-    on {% for column in dimensions.keys() -%}
+    on {% for column in columns -%}
         expected.{{ column }} = actual.{{ column }}{{ ' and ' if not loop.last }}
     {%- endfor %}
-where coalesce(actual.occurrences, 0) <> 1
+where expected.{{ columns[0] }} is null or coalesce(actual.occurrences, 0) <> 1
 
 {% endtest %}
