@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "ingestion.cli_demo",
     "dashboards.cli_users",
     "ingestion.cli_reports",
+    "ingestion.cli_reliability",
+    "ingestion.cli_up",
 )
 
 
