@@ -1,11 +1,14 @@
 """Plotly figures of the dashboards. They take query results as they come and only lay them
 out: no figure computes what the marts already hold.
 
-The map uses the départements' boundaries shipped in ``assets/departements.geojson`` (Natural
+The map uses the départements' boundaries shipped in ``static/departements.geojson`` (Natural
 Earth, public domain — "Made with Natural Earth"). It is a MapLibre choropleth on the blank
 ``white-bg`` style: plotly's ``geo`` maps fetch a world topojson from a CDN at display time,
-which a closed network refuses (the map then stays empty). Overseas départements are far from
-the mainland, so the map frames metropolitan France and the DROM values stay in its table.
+which a closed network refuses (the map then stays empty). The browser fetches the 400 KB
+boundaries once from Streamlit's static files (``server.enableStaticServing``) instead of
+receiving them inside every rerun's chart; without static serving they travel inline.
+Overseas départements are far from the mainland, so the map frames metropolitan France and
+the DROM values stay in its table.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from pathlib import Path
 import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
+import streamlit as st
 
 from dashboards.ui import STATUS_COLOURS
 
-GEOJSON_PATH = Path(__file__).parent / "assets" / "departements.geojson"
+GEOJSON_PATH = Path(__file__).parent / "static" / "departements.geojson"
+GEOJSON_URL = "app/static/departements.geojson"  # relative: works under any base URL path
 MAP_ATTRIBUTION = "Fond de carte : Natural Earth (domaine public)."
 DROM_CODES = frozenset({"971", "972", "973", "974", "976"})
 # Light to dark blue: the lowest value stays visible against the white background.
@@ -48,15 +53,17 @@ def _layout(fig: go.Figure, title: str) -> go.Figure:
 def choropleth(frame: pl.DataFrame, indicator: str, label: str) -> go.Figure:
     """Métropole coloured by ``indicator``; ``frame`` has ``departement_code``/``_name``."""
     metro = frame.filter(~pl.col("departement_code").is_in(list(DROM_CODES)))
+    served = st.get_option("server.enableStaticServing")
     fig = px.choropleth_map(
-        metro, geojson=departements_geojson(), locations="departement_code",
+        metro, geojson=GEOJSON_URL if served else departements_geojson(), locations="departement_code",
         featureidkey="properties.code", color=indicator, hover_name="departement_name",
         color_continuous_scale=MAP_COLOURS, labels={indicator: label, "departement_code": "Code"},
         map_style="white-bg", center={"lat": 46.6, "lon": 2.4}, zoom=4.4, height=600,
     )
     # Every metropolitan boundary as a grey base layer, so a map of a few départements
     # (a regional role, missing reports) still reads as France.
-    fig.update_layout(map_layers=[{"source": _metro_geojson(), "sourcetype": "geojson",
+    fig.update_layout(map_layers=[{"source": GEOJSON_URL if served else _metro_geojson(),
+                                   "sourcetype": "geojson",
                                    "type": "line", "color": "#9e9e9e", "line": {"width": 0.6}}])
     return _layout(fig, label)
 

@@ -19,12 +19,10 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import json
 import os
 import string
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -53,6 +51,9 @@ MART_SCOPES: dict[str, str] = {
     "fct_fipd": "departement",
     "fct_submissions": "departement",
     "fct_good_practices": "practice",
+    # Written by orchestration.publish: the build's time and dbt test results (no tenant data).
+    "meta_build": "shared",
+    "meta_test_results": "shared",
 }
 
 #: Columns of ``fct_good_practices`` every role may read for any département (the practice
@@ -113,12 +114,14 @@ def _current() -> ServingFile:
 
 # --- Tenant filter -------------------------------------------------------------------------
 
-def scoped(sql: str, role: Role, params: dict | None = None,
+def scoped(sql: str, role: Role | None, params: dict | None = None,
            practice_columns: tuple[str, ...] = ()) -> tuple[str, dict]:
     """Return ``sql`` with each ``{mart}`` placeholder replaced by the rows ``role`` may read,
     and the parameters the filter needs (``$scope_departements``, ``$scope_regions``).
 
-    ``practice_columns`` lists ``fct_good_practices``' columns (needed to null indicators)."""
+    ``role=None`` is for queries of shared marts only (build metadata before anyone signs in);
+    it is refused for any other mart. ``practice_columns`` lists ``fct_good_practices``'
+    columns (needed to null indicators)."""
     relations = {}
     for _, name, _, _ in string.Formatter().parse(sql):
         if name is None or name in relations:
@@ -126,6 +129,8 @@ def scoped(sql: str, role: Role, params: dict | None = None,
         scope = MART_SCOPES.get(name)
         if scope is None:
             raise KeyError(f"mart {name!r} has no declared scope in MART_SCOPES")
+        if role is None and scope != "shared":
+            raise PermissionError(f"mart {name!r} needs a role to be read")
         if scope == "shared":
             relations[name] = f"marts.{name}"
         elif scope == "region":
@@ -182,7 +187,7 @@ def _columns(mart: str, serving: ServingFile) -> tuple[str, ...]:
     return tuple(r[0] for r in rows)
 
 
-def fetch(sql: str, role: Role, **params) -> pl.DataFrame:
+def fetch(sql: str, role: Role | None, **params) -> pl.DataFrame:
     """Scope and run ``sql`` for ``role``: the path every query below takes."""
     serving = _current()
     practice_columns = _columns("fct_good_practices", serving) if "{fct_good_practices}" in sql else ()
@@ -202,8 +207,24 @@ def _restore(params: tuple) -> dict:
 
 # --- Freshness and calendar --------------------------------------------------------------------
 
+def build_info() -> dict:
+    """The published build's metadata row (``built_at``, ``published_at``, dbt version, node
+    counts); empty when nothing is published or the file predates ``meta_build``."""
+    if serving_file() is None:
+        return {}
+    try:
+        rows = fetch("select * from {meta_build}", None).to_dicts()
+    except duckdb.CatalogException:
+        return {}
+    return rows[0] if rows else {}
+
+
 def published_at() -> datetime | None:
-    """When the marts on screen were published (None: nothing published yet)."""
+    """When the marts on screen were published (None: nothing published yet). Falls back to
+    the file's mtime, which publish sets when it renames the new file into place."""
+    published = build_info().get("published_at")
+    if published is not None:
+        return published.replace(tzinfo=timezone.utc) if published.tzinfo is None else published
     serving = serving_file()
     return serving.published_at if serving else None
 
@@ -496,23 +517,14 @@ def rejected_submissions(role: Role, limit: int = 200) -> pl.DataFrame:
     """, role, limit=limit)
 
 
-def dbt_results(settings: Settings | None = None) -> tuple[datetime | None, pl.DataFrame]:
-    """The last dbt build's test and model results (``run_results.json`` under CIPD_HOME)."""
-    path = Path((settings or get_settings()).dbt_target_dir) / "run_results.json"
-    if not path.exists():
-        return None, pl.DataFrame()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    generated = data.get("metadata", {}).get("generated_at")
-    built_at = datetime.fromisoformat(generated.replace("Z", "+00:00")) if generated else None
-    rows = [{
-        "noeud": r.get("unique_id", ""),
-        "type": r.get("unique_id", "").split(".", 1)[0],
-        "statut": r.get("status"),
-        "echecs": r.get("failures"),
-        "message": r.get("message"),
-        "duree_s": round(r.get("execution_time") or 0.0, 2),
-    } for r in data.get("results", [])]
-    return built_at, pl.DataFrame(rows)
+def test_results() -> pl.DataFrame:
+    """The dbt data and unit tests of the published build, failures first."""
+    return fetch("""
+        select test_name, model_name, column_name, status, failures, message, resource_type,
+               round(execution_seconds, 2) as execution_seconds
+        from {meta_test_results}
+        order by status in ('pass', 'success'), model_name, test_name
+    """, None)
 
 
 def _identifier(name: str) -> str:

@@ -45,10 +45,13 @@ COLUMN_LABELS = {
     "taux_a_l_heure": "Taux à l'heure", "departements_attendus": "Attendus",
     "departements_recus": "Reçus", "departements_a_l_heure": "À l'heure", "titre": "Titre",
     "action_type_code": "Type d'action", "target_public_code": "Public", "partenaires": "Partenaires",
-    "resultats": "Résultats", "kind": "Rapport", "filename": "Fichier", "row_count": "Lignes",
+    "resultats": "Résultats", "filename": "Fichier", "row_count": "Lignes",
     "error_count": "Erreurs", "warning_count": "Avertissements", "actor": "Déposé par",
     "cells_reporting": "Cellules ayant rendu compte", "cells_mobilising": "Cellules mobilisant",
     "mobilising_share": "Part des cellules", "partenaire": "Partenaire",
+    "report_kind": "Rapport", "period_codes": "Périodes", "version_number": "Version",
+    "is_on_time": "À l'heure", "duplicate_of_submission_id": "Doublon de",
+    "test_name": "Test", "model_name": "Modèle", "column_name": "Colonne", "failures": "Échecs",
 }
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -12,24 +12,24 @@ week = queries.current_week()
 st.title("Qualité des données")
 
 # --- Build and tests -------------------------------------------------------------------------------
-built_at, results = queries.dbt_results()
-left, right = st.columns(2)
-left.metric("Dernière construction (dbt)", ui.paris(built_at) if built_at else "inconnue")
-right.metric("Dernière publication", ui.paris(queries.published_at()))
-st.subheader("Tests dbt")
+build = queries.build_info()
+cols = st.columns(3)
+cols[0].metric("Dernière construction (dbt)", ui.paris(build.get("built_at")))
+cols[1].metric("Dernière publication", ui.paris(queries.published_at()))
+cols[2].metric("Version de dbt", build.get("dbt_version") or "—")
+st.subheader("Tests dbt du dernier build publié")
+results = queries.test_results()
 if results.is_empty():
-    st.info("Aucun résultat de construction dbt trouvé : lancez `cipd build`.")
+    st.info("Aucun résultat de test dans la publication : lancez `cipd build` (tests compris).")
 else:
-    tests = results.filter(pl.col("type") == "test")
-    failing = tests.filter(~pl.col("statut").is_in(["pass", "success"]))
+    failing = results.filter(~pl.col("status").is_in(["pass", "success"]))
     cols = st.columns(3)
-    cols[0].metric("Tests exécutés", tests.height)
-    cols[1].metric("Réussis", tests.height - failing.height)
+    cols[0].metric("Tests exécutés", results.height)
+    cols[1].metric("Réussis", results.height - failing.height)
     cols[2].metric("En échec ou en alerte", failing.height)
     if failing.height:
         st.warning(f"{failing.height} test(s) dbt en échec ou en alerte : voir le tableau.")
-    ui.table(results.sort(pl.col("statut").is_in(["pass", "success"]), "noeud"), "resultats dbt",
-             note="résultats du dernier `dbt build`")
+    ui.table(results, "tests dbt", note="résultats du dernier `dbt build` publié")
 
 # --- Warnings -----------------------------------------------------------------------------------------
 st.subheader("Incohérences hebdomadaire / mensuel")

@@ -1,4 +1,5 @@
-"""Fixtures of the dashboard tests: one serving database and one set of accounts per session.
+"""Fixtures of the dashboard tests: one real serving database (built through ``cipd demo`` and
+``cipd build``, see ``real_serving.py``) and one set of accounts per session.
 
 Building the serving database once keeps the AppTest suite fast; each test only starts an
 ``AppTest`` of the router, signed in as the account it needs.
@@ -7,6 +8,7 @@ Building the serving database once keeps the AppTest suite fast; each test only 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_contracts.settings import get_settings
 from dashboards import users
-from serving_fixture import build_serving
+from real_serving import build_real_serving
 
 #: The instant ``tests/conftest.py`` freezes (Thursday of 2026-W48, before the deadline).
 FROZEN_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
@@ -27,18 +29,36 @@ LOGINS = {"national": "demo-national", "region:84": "demo-region",
 APP_TIMEOUT = 30
 
 
+@dataclass(frozen=True)
+class SessionHome:
+    home: Path
+    credentials: dict[str, str]  # demo login → password
+    canary_submission_ids: list[str]
+
+    def serving_value(self, sql: str, *params):
+        """One value read straight from the published marts (what a page should show)."""
+        from dashboards import queries
+
+        # The dashboards' own connection: DuckDB refuses a second one with another config.
+        cursor = queries._open(queries.serving_file()).cursor()
+        try:
+            return cursor.execute(sql, list(params)).fetchone()[0]
+        finally:
+            cursor.close()
+
+
 @pytest.fixture(scope="session")
 def serving_home(tmp_path_factory):
     """CIPD_HOME with a published serving database and the demo accounts; the environment
     points at it for the whole session (AppTest runs the app in this process)."""
     home = tmp_path_factory.mktemp("dashboards") / "cipd_home"
     saved = {k: os.environ.get(k) for k in ("CIPD_HOME", "CIPD_NOW")}
+    canary_ids = build_real_serving(home, FROZEN_NOW.isoformat())
     os.environ["CIPD_HOME"] = str(home)
     os.environ["CIPD_NOW"] = FROZEN_NOW.isoformat()
     settings = get_settings()
-    build_serving(settings.serving_path)
     credentials = {login: password for login, password, _ in users.ensure_demo_users(settings)}
-    yield home, credentials
+    yield SessionHome(home, credentials, canary_ids)
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
@@ -46,16 +66,30 @@ def serving_home(tmp_path_factory):
             os.environ[key] = value
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_component_discovery():
+    """Each AppTest scans every installed distribution for custom components (~2 s); the
+    dashboards use none, so the tests skip the scan."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    original = BidiComponentManager.discover_and_register_components
+    BidiComponentManager.discover_and_register_components = lambda self, **kwargs: None
+    yield
+    BidiComponentManager.discover_and_register_components = original
+
+
 @pytest.fixture
 def signed_in(serving_home):
-    """``signed_in(role, page=None, query=None)`` → an AppTest already run on ``page``."""
+    """``signed_in(role, page=None, query=None)`` → an AppTest run once, on ``page``.
+
+    Pages are registered with ``url_path`` equal to their file name, so ``switch_page`` works
+    before the first run and each test renders only the page it checks."""
     def start(role: str, page: str | None = None, query: dict | None = None) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT)
         at.session_state["_cipd_login"] = LOGINS[role]
         if query:
             at.query_params.update(query)
-        at.run()
         if page:
-            at.switch_page(f"app_pages/{page}.py").run()
-        return at
+            at.switch_page(f"app_pages/{page}.py")
+        return at.run()
     return start

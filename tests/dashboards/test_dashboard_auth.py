@@ -40,8 +40,7 @@ def test_anonymous_visitor_only_gets_the_sign_in_page(serving_home):
 
 
 def test_local_sign_in_then_sign_out(serving_home):
-    _, credentials = serving_home
-    at = _sign_in(_app().run(), "demo-region", credentials["demo-region"])
+    at = _sign_in(_app().run(), "demo-region", serving_home.credentials["demo-region"])
     assert not at.exception
     assert texts(at.title) == ["Vue nationale"]
     assert "Région Auvergne-Rhône-Alpes" in " ".join(texts(at.sidebar.markdown))

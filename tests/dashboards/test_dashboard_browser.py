@@ -72,7 +72,7 @@ def dashboard_url(serving_home):
 def test_sign_in_and_screenshot_national_view_and_compliance(dashboard_url, serving_home):
     from playwright.sync_api import expect, sync_playwright
 
-    _, credentials = serving_home
+    credentials = serving_home.credentials
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

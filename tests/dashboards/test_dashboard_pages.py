@@ -20,6 +20,7 @@ def test_menu_offers_only_the_pages_of_the_role(signed_in, role):
     at = signed_in(role)
     assert not at.exception
     assert texts(at.title) == ["Vue nationale"]
+    at.run()  # switch_page resolves against the pages the last run registered
     with pytest.raises(ValueError):
         at.switch_page("app_pages/qualite.py" if role != "national" else "app_pages/deposer.py")
 
@@ -36,18 +37,20 @@ def test_page_runs_and_every_figure_is_dated_and_downloadable(signed_in, role, p
     assert "Télécharger (CSV)" in labels and "Télécharger (XLSX)" in labels
 
 
-def test_vue_nationale_shows_kpis_map_trend_and_regions(signed_in):
+def test_vue_nationale_shows_kpis_map_trend_and_regions(signed_in, serving_home):
     at = signed_in("national", "vue_nationale")
     metrics = {m.label: m.value for m in at.metric}
     assert {"Rapports reçus", "À l'heure", "En retard", "Manquants", "Néant",
             "Nouveaux signalements", "Suivis en cours"} <= set(metrics)
-    # fixture, 2026-W48 at 09:00: 69 and 13 have reported, 01 and 75 not yet
-    assert metrics["Rapports reçus"] == "2" and metrics["Manquants"] == "2"
+    received, missing = (serving_home.serving_value(
+        f"select {c} from marts.fct_national_weekly where week_code = '2026-W48'")
+        for c in ("departements_received", "departements_missing"))
+    assert 0 < missing < 101  # Thursday 10:00 in Paris: some reports are still to come
+    assert metrics["Rapports reçus"] == str(received) and metrics["Manquants"] == str(missing)
     assert _charts(at) == 2  # map + national trend
-    assert "departements_fr_naturalearth" in str(at.get("plotly_chart")[0].proto)
-    assert any("2 départements sur 4" in c for c in texts(at.caption))
-    regions = at.dataframe[-1].value
-    assert set(regions["region_code"]) == {"11", "84", "93"}
+    assert "properties.code" in str(at.get("plotly_chart")[0].proto)  # the GeoJSON choropleth
+    assert any(f"{received} départements sur 101" in c for c in texts(at.caption))
+    assert at.dataframe[-1].value["region_code"].nunique() == 18
 
 
 def test_vue_nationale_map_follows_the_chosen_indicator(signed_in):
@@ -57,10 +60,13 @@ def test_vue_nationale_map_follows_the_chosen_indicator(signed_in):
     assert "Suivis en cours — 2026-W48" in str(at.get("plotly_chart")[0].proto)
 
 
-def test_remontees_lists_missing_departements_with_time_left(signed_in):
+def test_remontees_lists_missing_departements_with_time_left(signed_in, serving_home):
     at = signed_in("national", "remontees")
     missing = at.dataframe[0].value
-    assert list(missing["departement_code"]) == ["01", "75"]
+    expected = serving_home.serving_value(
+        "select list(departement_code order by departement_code) from marts.fct_weekly_reports "
+        "where week_code = '2026-W48' and status = 'missing'")
+    assert list(missing["departement_code"]) == expected
     # deadline Thursday 12:00 Paris = 11:00 UTC, clock 09:00 UTC
     assert set(missing["temps_restant"]) == {"2 h 00"}
     assert _charts(at) == 2  # heatmap + rates
@@ -74,7 +80,8 @@ def test_fiche_departement_has_series_receipts_and_warnings(signed_in):
     assert _charts(at) == 2
     subheaders = texts(at.subheader)
     assert "Dépôts et accusés de réception" in subheaders and "Alertes de cohérence" in subheaders
-    assert any("stock de suivis" in w for w in texts(at.warning))
+    receipts = at.dataframe[2].value
+    assert set(receipts["departement_code"]) == {"75"} and (receipts["status"] == "accepted").all()
 
 
 def test_suivis_actions_levels(signed_in):
@@ -85,23 +92,28 @@ def test_suivis_actions_levels(signed_in):
         assert not at.exception, [e.message for e in at.exception]
 
 
-def test_bonnes_pratiques_search_and_filters(signed_in):
+def test_bonnes_pratiques_search_and_filters(signed_in, serving_home):
     at = signed_in("departement:69", "bonnes_pratiques")
-    assert len(at.expander) == 3
-    at.text_input[0].set_value("parole").run()
+    total = serving_home.serving_value("select count(*) from marts.fct_good_practices")
+    assert len(at.expander) == total
+    at.text_input[0].set_value("canari").run()
     assert [e.label for e in at.expander] == [
-        "Groupe de parole pour les parents — 69 Rhône \\(2026\\-09\\)"]
+        "Pratique canari des Bouches\\-du\\-Rhône — 13 Bouches\\-du\\-Rhône \\(2026\\-10\\)"]
     at.text_input[0].set_value("").run()
     at.multiselect[0].set_value(["insertion"]).run()
-    assert len(at.expander) == 1 and "canari" in at.expander[0].label
+    assert 1 <= len(at.expander) < total
+    assert any("canari" in e.label for e in at.expander)
 
 
-def test_qualite_lists_warnings_and_rejections(signed_in):
+def test_qualite_shows_build_tests_and_rejections(signed_in, serving_home):
     at = signed_in("national", "qualite")
     assert not at.exception
-    assert "Aucun résultat de construction dbt trouvé" in " ".join(texts(at.info))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tests exécutés"] == str(serving_home.serving_value(
+        "select count(*) from marts.meta_test_results"))
+    assert metrics["Version de dbt"] == "1.11.16"
     shown = " ".join(d.value.to_csv() for d in at.dataframe)
-    assert "rejected-13" in shown
+    assert serving_home.canary_submission_ids[-1] in shown  # the rejected canary upload
 
 
 def test_deposer_offers_templates_to_a_departement(signed_in):
