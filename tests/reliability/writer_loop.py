@@ -1,0 +1,55 @@
+"""The hub's writing side during the burst tests, run as its own process (as a Dagster run is):
+load the landed uploads, ``dbt build``, publish — again and again until a stop file appears.
+
+Each phase is announced on one line of a status file (``<unix time> <pid> <phase> <max rss
+KiB>``) so the test knows where its SIGKILL landed and how much memory a writer used.
+
+Usage: ``python writer_loop.py STATUS_FILE STOP_FILE`` (CIPD_HOME and CIPD_NOW from the
+environment).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def mark(status: Path, phase: str) -> None:
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    line = f"{time.time():.6f} {os.getpid()} {phase} {peak_kib}\n".encode()
+    descriptor = os.open(status, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
+    try:
+        os.write(descriptor, line)
+    finally:
+        os.close(descriptor)
+
+
+def main(status: Path, stop: Path) -> int:
+    mark(status, "start")
+    from data_contracts.settings import get_settings
+    from ingestion.loader import ingest_pending
+    from orchestration.build import build
+    from orchestration.publish import publish
+
+    settings = get_settings()
+    while True:
+        mark(status, "ingest")
+        ingest_pending(settings)
+        mark(status, "build")
+        built = build(settings, unit_tests=False)
+        if built.success:
+            mark(status, "publish")
+            publish(settings)
+        else:
+            mark(status, "build_failed")
+        mark(status, "idle")
+        if stop.exists():
+            return 0 if built.success else 1
+        time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2])))
