@@ -39,6 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo.add_argument("--no-history", action="store_true",
                       help="ne pas générer l'historique antérieur à la fenêtre")
     demo.add_argument("--json", action="store_true", help="résumé en JSON sur la sortie standard")
+    demo.add_argument("--scale", type=_scale, default=1, metavar="N",
+                      help="BANCS D'ESSAI UNIQUEMENT : multiplie le volume par N (N-1 unités "
+                           "synthétiques par département, écrites directement dans les tables "
+                           "brutes après le chargement ; jamais sur des données réelles)")
     demo.set_defaults(handler=_demo)
 
 
@@ -46,6 +50,15 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("le nombre de semaines doit être au moins 1")
+    return value
+
+
+def _scale(text: str) -> int:
+    from ingestion.demo_scale import MAX_SCALE
+
+    value = int(text)
+    if not 1 <= value <= MAX_SCALE:
+        raise argparse.ArgumentTypeError(f"l'échelle doit être comprise entre 1 et {MAX_SCALE}")
     return value
 
 
@@ -84,7 +97,26 @@ def _demo(args: argparse.Namespace) -> int:
             for submission_id, reason in list(loaded.load_failures.items())[:10]:
                 print(f"  Chargement impossible : {submission_id} — {reason}", file=sys.stderr)
         code = 1 if loaded.rejected or loaded.load_failures else 0
+        if args.scale > 1 and code == 0:
+            code = _scale_up(args.scale, settings, summary, quiet=args.json)
     if args.json:
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
         print()
     return code
+
+
+def _scale_up(scale: int, settings, summary: dict, *, quiet: bool) -> int:
+    from ingestion.demo_scale import scale_warehouse
+
+    try:
+        scaled = scale_warehouse(scale, settings)
+    except ValueError as exc:
+        print(f"Mise à l'échelle impossible : {exc}. Repartez d'un CIPD_HOME vide.", file=sys.stderr)
+        return 1
+    summary.update(scale=scaled.scale, synthetic_rows=scaled.rows_added,
+                   synthetic_submissions=scaled.submissions_added)
+    if not quiet:
+        print(f"Échelle ×{scaled.scale} (banc d'essai, données synthétiques) : "
+              f"{sum(scaled.rows_added.values())} lignes et {scaled.submissions_added} dépôts "
+              f"synthétiques ajoutés directement aux tables brutes.")
+    return 0

@@ -21,6 +21,7 @@ from typing import Any
 
 from data_contracts.calendar import now_utc
 from data_contracts.settings import DBT_PROJECT_DIR, Settings, get_settings
+from ingestion.demo_scale import recorded_scale
 from ingestion.lock import warehouse_lock
 
 #: dbt statuses that mean the build did not pass (a failing test or a model in error).
@@ -82,6 +83,9 @@ def dbt_vars(settings: Settings, overrides: Mapping[str, Any] | None = None) -> 
     }
     if settings.now is not None:
         values["as_of"] = utc_text(settings.now)
+    scale = recorded_scale(settings)
+    if scale > 1:  # a benchmark warehouse (`cipd demo --scale`): the grids expect its twins
+        values["benchmark_units_per_departement"] = scale
     for key, value in (overrides or {}).items():
         values[key] = utc_text(value) if isinstance(value, datetime) else value
     return values
