@@ -101,6 +101,7 @@ def dbt_args(command: str, settings: Settings, *, select: str | None = None,
         "--target-path", str(settings.dbt_target_dir),
         "--log-path", str(settings.dbt_log_dir),
         "--log-level-file", "info",
+        "--no-use-colors", "--no-use-colors-file",
         "--vars", json.dumps(dbt_vars(settings, vars), sort_keys=True),
     ]
     if select:
