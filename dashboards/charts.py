@@ -112,7 +112,8 @@ def status_heatmap(grid: pl.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=z, x=weeks, y=rows, text=text, zmin=-0.5, zmax=n - 0.5, colorscale=scale,
         hovertemplate="%{y}<br>%{x} : %{text}<extra></extra>", xgap=1, ygap=1,
-        colorbar={"tickvals": list(range(n)), "ticktext": order, "title": ""}))
+        colorbar={"tickvals": list(range(n)), "ticktext": order, "title": "", "len": 260,
+                  "lenmode": "pixels", "yanchor": "top", "y": 1}))
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category")
     fig.update_layout(height=max(320, 18 * len(rows) + 120))

@@ -297,7 +297,10 @@ def weekly_by_departement(role: Role, week: str) -> pl.DataFrame:
 def weekly_grid(role: Role, first_week: str, last_week: str) -> pl.DataFrame:
     """Département × week status grid of the role's départements."""
     return fetch("""
-        select w.departement_code, d.departement_name, w.week_code, w.status, w.timeliness,
+        select w.departement_code, d.departement_name, w.week_code,
+               case when w.status = 'missing' and not w.is_past_deadline then 'pending'
+                    else w.status end as status,
+               w.timeliness,
                w.is_received, w.is_nil, w.received_at, w.deadline_at
         from {fct_weekly_reports} as w
         join {dim_departement} as d using (departement_code)

@@ -18,9 +18,11 @@ from dashboards.roles import Role
 #: Session key holding the signed-in account (set only by :mod:`dashboards.auth`).
 ACCOUNT_KEY = "_cipd_account"
 
-STATUS_LABELS = {"on_time": "À l'heure", "late": "En retard", "nil": "Néant", "missing": "Manquant"}
+#: ``pending``: no report yet, but the deadline has not passed (the queries derive it).
+STATUS_LABELS = {"on_time": "À l'heure", "late": "En retard", "nil": "Néant",
+                 "pending": "En attente", "missing": "Manquant"}
 STATUS_COLOURS = {"À l'heure": "#2e7d32", "En retard": "#f9a825", "Néant": "#90a4ae",
-                  "Manquant": "#c62828"}
+                  "En attente": "#bbdefb", "Manquant": "#c62828"}
 #: French headers of the columns tables show (exports keep the marts' stable names).
 COLUMN_LABELS = {
     "departement_code": "Code", "departement_name": "Département", "region_code": "Code région",

@@ -70,7 +70,8 @@ def test_remontees_lists_missing_departements_with_time_left(signed_in, serving_
     # deadline Thursday 12:00 Paris = 11:00 UTC, clock 09:00 UTC
     assert set(missing["temps_restant"]) == {"2 h 00"}
     assert _charts(at) == 2  # heatmap + rates
-    assert "Manquant" in str(at.get("plotly_chart")[0].proto)
+    heatmap = str(at.get("plotly_chart")[0].proto)
+    assert "Manquant" in heatmap and "En attente" in heatmap  # W48 is not due before 12:00
 
 
 def test_fiche_departement_has_series_receipts_and_warnings(signed_in):
