@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from data_contracts.settings import Settings, get_settings
+from ingestion.atomic import fsync_dir
 from ingestion.lock import warehouse_lock
 
 MARTS_SCHEMA = "marts"
@@ -61,9 +62,9 @@ def publish(settings: Settings | None = None, *, run_results_path: Path | None =
         try:
             published_at = datetime.now(timezone.utc)
             tables = _write_copy(temporary, settings, run_results_path, published_at)
-            _fsync(temporary)
+            _fsync_file(temporary)
             os.replace(temporary, settings.serving_path)
-            _fsync(settings.serving_path.parent)
+            fsync_dir(settings.serving_path.parent)
         finally:
             temporary.unlink(missing_ok=True)
     return PublishResult(
@@ -196,8 +197,8 @@ def _write_build_metadata(connection: Any, run_results: dict[str, Any], manifest
     _insert(connection, META_TEST_RESULTS, _META_TEST_COLUMNS, test_result_rows(run_results, manifest))
 
 
-def _fsync(path: Path) -> None:
-    """Make the copy (then the rename) durable before readers are pointed at it."""
+def _fsync_file(path: Path) -> None:
+    """Make the copy durable before the rename points readers at it."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)

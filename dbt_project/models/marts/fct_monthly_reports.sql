@@ -56,21 +56,7 @@ final as (
         departement_code,
         month_code,
         region_code,
-        case
-            when submission_id is null then 'missing'
-            when suivis_engages = 0 then 'nil'
-            when first_received_at <= deadline_at then 'on_time'
-            else 'late'
-        end as status,
-        case
-            when submission_id is null then 'missing'
-            when first_received_at <= deadline_at then 'on_time'
-            else 'late'
-        end as timeliness,
-        submission_id is not null as is_received,
-        coalesce(suivis_engages = 0, false) as is_nil,
-        deadline_at <= {{ as_of_utc() }} as is_past_deadline,
-        cast(coalesce(version_count, 0) as integer) as version_count,
+        {{ report_status_columns('suivis_engages = 0') }},
         first_received_at,
         received_at,
         deadline_at,

@@ -1,4 +1,5 @@
-{#- The compliance rules (documented in fct_weekly_reports.yml) live here and only here. -#}
+{#- Statuses come from report_status_columns (macros/report_status.sql), shared with the
+    monthly reports; documented in fct_weekly_reports.yml. -#}
 with
 
 expected_weeks as (
@@ -54,21 +55,7 @@ final as (
         region_code,
         month_code,
         week_start_date,
-        case
-            when submission_id is null then 'missing'
-            when nouveaux_signalements = 0 then 'nil'
-            when first_received_at <= deadline_at then 'on_time'
-            else 'late'
-        end as status,
-        case
-            when submission_id is null then 'missing'
-            when first_received_at <= deadline_at then 'on_time'
-            else 'late'
-        end as timeliness,
-        submission_id is not null as is_received,
-        coalesce(nouveaux_signalements = 0, false) as is_nil,
-        deadline_at <= {{ as_of_utc() }} as is_past_deadline,
-        cast(coalesce(version_count, 0) as integer) as version_count,
+        {{ report_status_columns('nouveaux_signalements = 0') }},
         first_received_at,
         received_at,
         deadline_at,
