@@ -98,11 +98,26 @@ def serving_file(settings: Settings | None = None) -> ServingFile | None:
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _open(serving: ServingFile) -> duckdb.DuckDBPyConnection:
     """One connection per published file; ``max_entries=1`` drops the previous file's
-    connection (and so its handle on the replaced file) as soon as a new one is opened."""
-    return duckdb.connect(serving.path, read_only=True, config={
-        "enable_external_access": False,
-        "lock_configuration": True,
-    })
+    connection (and so its handle on the replaced file) as soon as a new one is opened.
+
+    The file is ATTACHed to an in-memory database rather than opened with ``connect(path)``:
+    DuckDB caches database instances by path, so ``connect`` would hand back the replaced
+    file's instance while any connection to it is still open. File access and configuration
+    are locked once the file is attached, read-only."""
+    connection = duckdb.connect(":memory:")
+    connection.execute("attach ? as serving (read_only)", [serving.path])
+    connection.execute("use serving")
+    connection.execute("set enable_external_access = false")
+    connection.execute("set lock_configuration = true")
+    return connection
+
+
+def cursor(serving: ServingFile) -> duckdb.DuckDBPyConnection:
+    """A cursor of the cached connection, on the serving database (one per query:
+    connections are not thread-safe)."""
+    cur = _open(serving).cursor()
+    cur.execute("use serving")
+    return cur
 
 
 def _current() -> ServingFile:
@@ -167,23 +182,23 @@ def _practice_relation(name: str, columns: tuple[str, ...]) -> str:
 def _run(sql: str, params: tuple, serving: ServingFile) -> pl.DataFrame:
     """Run one scoped query. Its key holds the scoped SQL and parameters (so the role) and the
     file identity (so a publish invalidates it)."""
-    cursor = _open(serving).cursor()  # one cursor per query: connections are not thread-safe
+    cur = cursor(serving)
     try:
-        return cursor.sql(sql, params=_restore(params) or None).pl()
+        return cur.sql(sql, params=_restore(params) or None).pl()
     finally:
-        cursor.close()
+        cur.close()
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _columns(mart: str, serving: ServingFile) -> tuple[str, ...]:
-    cursor = _open(serving).cursor()
+    cur = cursor(serving)
     try:
-        rows = cursor.execute(
+        rows = cur.execute(
             "select column_name from information_schema.columns "
             "where table_schema = 'marts' and table_name = ? order by ordinal_position",
             [mart]).fetchall()
     finally:
-        cursor.close()
+        cur.close()
     return tuple(r[0] for r in rows)
 
 

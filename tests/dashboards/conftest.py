@@ -39,12 +39,11 @@ class SessionHome:
         """One value read straight from the published marts (what a page should show)."""
         from dashboards import queries
 
-        # The dashboards' own connection: DuckDB refuses a second one with another config.
-        cursor = queries._open(queries.serving_file()).cursor()
+        cur = queries.cursor(queries.serving_file())
         try:
-            return cursor.execute(sql, list(params)).fetchone()[0]
+            return cur.execute(sql, list(params)).fetchone()[0]
         finally:
-            cursor.close()
+            cur.close()
 
 
 @pytest.fixture(scope="session")
