@@ -21,7 +21,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -32,6 +32,8 @@ from ingestion import sandbox
 from ingestion.demo_files import SUFFIXES, render
 from ingestion.receipt import Receipt
 
+#: Thursday 2026-11-26, 09:00 UTC (10:00 Paris), two hours before the W48 deadline.
+BASE = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 WEEK = "2026-W48"
 WRITER = Path(__file__).with_name("writer_loop.py")
 FORMATS = ("csv_excel", "xlsx", "json", "csv_utf8")
@@ -118,6 +120,7 @@ class BurstOutcome:
     invariant_checks: int = 0
     duration_seconds: float = 0.0
     writer_peak_kib: int = 0
+    submit_peak_kib: int = 0     # the submitting process (the upload page's server)
 
     @property
     def receipt_seconds(self) -> list[float]:
@@ -148,8 +151,8 @@ def _send(upload: PlannedUpload, settings: Settings, start: float, base: datetim
 class Writer:
     """One writer process (writer_loop.py) and the phases it announced."""
 
-    def __init__(self, home: Path, status: Path, stop: Path, log: Path):
-        env = {**os.environ, "CIPD_HOME": str(home)}
+    def __init__(self, home: Path, status: Path, stop: Path, log: Path, now: datetime):
+        env = {**os.environ, "CIPD_HOME": str(home), "CIPD_NOW": now.isoformat()}
         self.status = status
         with log.open("ab") as out:
             self.process = subprocess.Popen([sys.executable, str(WRITER), str(status), str(stop)],
@@ -224,7 +227,7 @@ def run_burst(home: Path, plan: list[PlannedUpload], *, base: datetime, kills: i
     outcome = BurstOutcome(answers=[])
     sandbox.warm_up(settings)  # as the upload page does when the server starts
     started = time.monotonic()
-    writer = Writer(home, status, stop, log)
+    writer = Writer(home, status, stop, log, base)
     with ThreadPoolExecutor(threads) as pool:
         futures = [pool.submit(_send, upload, settings, started, base) for upload in plan]
         sending = threading.Thread(target=lambda: [f.result() for f in futures], daemon=True)
@@ -239,16 +242,17 @@ def run_burst(home: Path, plan: list[PlannedUpload], *, base: datetime, kills: i
             outcome.kills.append(writer.kill())
             check_no_partial_submission(settings)
             outcome.invariant_checks += 1
-            writer = Writer(home, status, stop, log)
+            writer = Writer(home, status, stop, log, base)
         sending.join()
         outcome.answers = [f.result() for f in futures]
     sent = time.time()
     stop.touch()
     assert writer.process.wait(timeout=600) == 0, f"writer failed, see {log}"
     if writer.last_mark("ingest") < sent:  # its last load may have missed the last uploads
-        last = Writer(home, status, stop, log)
+        last = Writer(home, status, stop, log, base)
         assert last.process.wait(timeout=600) == 0, f"final writer failed, see {log}"
     outcome.duration_seconds = time.monotonic() - started
+    outcome.submit_peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     outcome.writer_peak_kib = max(
         [int(line.split()[3]) for line in status.read_text().splitlines() if line.strip()]
         + [resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss])
@@ -304,7 +308,6 @@ def verify(home: Path, outcome: BurstOutcome) -> Verification:
 
 def figures_row(name: str, outcome: BurstOutcome, verification: Verification) -> dict:
     """One line of the table ``make soak`` prints."""
-    submit_side = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "test": name,
         "uploads": len(outcome.answers),
@@ -317,6 +320,7 @@ def figures_row(name: str, outcome: BurstOutcome, verification: Verification) ->
         "p50 receipt (s)": round(outcome.percentile(50), 3),
         "p95 receipt (s)": round(outcome.percentile(95), 3),
         "max receipt (s)": round(max(outcome.receipt_seconds, default=0.0), 3),
-        "peak memory (MiB)": f"{submit_side // 1024} submit / {outcome.writer_peak_kib // 1024} writer",
+        "peak memory (MiB)": (f"{outcome.submit_peak_kib // 1024} submit / "
+                              f"{outcome.writer_peak_kib // 1024} writer"),
         "duration (s)": round(outcome.duration_seconds, 1),
     }

@@ -7,9 +7,34 @@ soak`` and ``make test`` both show what the hub actually did, not only that it p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 
+from burst import BASE, BurstOutcome, Verification, plan_burst, run_burst, verify
+
 _ROWS: list[dict] = []
+
+
+@dataclass(frozen=True)
+class BurstRun:
+    home: Path
+    outcome: BurstOutcome
+    verification: Verification
+
+
+@pytest.fixture(scope="session")
+def fast_burst(tmp_path_factory) -> BurstRun:
+    """The fast Thursday burst (101 départements, 40 corrections and double clicks, 20 kills
+    of the writer), run once: its test checks it, the rebuild tests start from its warehouse."""
+    home = tmp_path_factory.mktemp("burst") / "home"
+    plan = plan_burst(2026, first_window=12.0, extra_uploads=40, extra_window=10.0,
+                      double_click_share=0.5)
+    # kills during publishing need a whole dbt build first: left to the soak
+    outcome = run_burst(home, plan, base=BASE, kills=20, seed=48,
+                        kill_targets={"ingest": (0.7, 0.5), "build": (0.3, 3.0)})
+    return BurstRun(home, outcome, verify(home, outcome))
 
 
 @pytest.fixture(scope="session")

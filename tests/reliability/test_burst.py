@@ -9,14 +9,10 @@ Soak (``make soak``): the 101, then 1,000 uploads within 60 s, 60 kills.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
-from burst import figures_row, plan_burst, run_burst, verify
+from burst import BASE, figures_row, plan_burst, run_burst, verify
 
-#: Thursday 2026-11-26, 09:00 UTC (10:00 Paris), two hours before the W48 deadline.
-BASE = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 RECEIPT_P95_LIMIT_SECONDS = 2.0
 #: Bounds on resident memory: the submitting process (pytest + threads) and any one writer.
 SUBMIT_SIDE_LIMIT_MIB = 1500
@@ -31,24 +27,18 @@ def _assert_nothing_lost(verification, outcome) -> None:
     assert outcome.percentile(95) < RECEIPT_P95_LIMIT_SECONDS, outcome.receipt_seconds[-10:]
 
 
-def _assert_memory_bounded(row) -> None:
-    submit_side, writer = (int(part.split()[0]) for part in row["peak memory (MiB)"].split("/"))
-    assert submit_side < SUBMIT_SIDE_LIMIT_MIB and writer < WRITER_LIMIT_MIB, row
+def _assert_memory_bounded(outcome) -> None:
+    assert outcome.submit_peak_kib < SUBMIT_SIDE_LIMIT_MIB * 1024
+    assert outcome.writer_peak_kib < WRITER_LIMIT_MIB * 1024
 
 
-def test_burst_of_101_with_corrections_double_clicks_and_20_kills(tmp_path, figures):
-    plan = plan_burst(2026, first_window=12.0, extra_uploads=40, extra_window=10.0,
-                      double_click_share=0.5)
-    # kills during publishing need a whole dbt build first: left to the soak
-    outcome = run_burst(tmp_path / "home", plan, base=BASE, kills=20, seed=48,
-                        kill_targets={"ingest": (0.7, 0.5), "build": (0.3, 3.0)})
-    verification = verify(tmp_path / "home", outcome)
-    row = figures_row("burst 101 + 40, 20 kills", outcome, verification)
-    figures.append(row)
+def test_burst_of_101_with_corrections_double_clicks_and_20_kills(fast_burst, figures):
+    outcome, verification = fast_burst.outcome, fast_burst.verification
+    figures.append(figures_row("burst 101 + 40, 20 kills", outcome, verification))
     assert len(outcome.kills) == 20 and outcome.invariant_checks == 20
     assert {a.receipt.status for a in outcome.answers} == {"accepted", "duplicate"}
     _assert_nothing_lost(verification, outcome)
-    _assert_memory_bounded(row)
+    _assert_memory_bounded(outcome)
 
 
 @pytest.mark.soak
@@ -57,8 +47,7 @@ def test_soak_1000_uploads_within_60_seconds_with_60_kills(tmp_path, figures):
                       double_click_share=0.3)
     outcome = run_burst(tmp_path / "home", plan, base=BASE, kills=60, seed=12)
     verification = verify(tmp_path / "home", outcome)
-    row = figures_row("burst 101 + 1000 in 60 s, 60 kills", outcome, verification)
-    figures.append(row)
+    figures.append(figures_row("burst 101 + 1000 in 60 s, 60 kills", outcome, verification))
     assert max(u.at for u in plan) - min(u.at for u in plan if u.intent != "first") <= 60.5
     _assert_nothing_lost(verification, outcome)
-    _assert_memory_bounded(row)
+    _assert_memory_bounded(outcome)

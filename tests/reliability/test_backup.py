@@ -1,0 +1,85 @@
+"""The nightly backup: checkpoint, copy, test-open, retention; never a copy that does not read
+back; and the Dagster schedule that runs it at night, Paris time."""
+
+from __future__ import annotations
+
+import pytest
+
+from data_contracts.settings import get_settings
+from ingestion.cli import main
+from ingestion.demo_files import render
+from ingestion.loader import ingest_pending
+from ingestion.rebuild import check_database
+from ingestion.submit import submit
+from orchestration.backup import BackupError, backup_warehouse, list_backups
+
+from test_rebuild import corrupt
+
+
+@pytest.fixture
+def loaded(cipd_home):
+    """A warehouse with a few loaded submissions (no dbt needed to back it up)."""
+    settings = get_settings()
+    for number, code in enumerate(("01", "2A", "69", "971")):
+        row = {"departement": code, "semaine": "2026-W47", "signalements_cnapr": number,
+               "signalements_locaux": 1, "dont_mineurs": 0, "orientations_judiciaires": 0,
+               "suivis_en_cours": 10 + number, "suivis_clos": 0, "familles_accompagnees": 2}
+        assert submit("weekly", render("weekly", [row], "csv_excel"), "hebdo.csv", code,
+                      settings=settings).status == "accepted"
+    assert len(ingest_pending(settings).loaded) == 4
+    return settings
+
+
+def test_backup_is_a_readable_copy_of_every_table(loaded):
+    result = backup_warehouse(loaded)
+    assert result.path.parent == loaded.backups_dir and result.path.name.startswith("warehouse-")
+    copy, original = check_database(result.path), check_database(loaded.warehouse_path)
+    assert copy.ok and copy.table_hashes == original.table_hashes
+    assert "raw.weekly_reports" in copy.table_hashes and result.tables == len(copy.table_hashes)
+    assert not list(loaded.backups_dir.glob(".*.tmp"))
+
+
+def test_backup_folds_the_write_ahead_log_in(loaded):
+    """A writer that died after committing leaves its last transaction in the ``.wal`` file
+    only; copying the main file alone would lose it."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    crash = ("import duckdb, os, sys; con = duckdb.connect(sys.argv[1]); "
+             "con.execute(\"set checkpoint_threshold = '1TB'\"); "
+             "con.execute(\"insert into raw.loader_state values ('backup-test', 'in the wal')\"); "
+             "os._exit(0)")
+    subprocess.run([sys.executable, "-c", crash, str(loaded.warehouse_path)], check=True)
+    assert loaded.warehouse_path.with_name("warehouse.duckdb.wal").exists()
+    result = backup_warehouse(loaded)
+    with duckdb.connect(str(result.path), read_only=True) as con:
+        assert con.execute("select value from raw.loader_state where name = 'backup-test'").fetchone() \
+            == ("in the wal",)
+
+
+def test_retention_keeps_the_newest_backups(loaded, monkeypatch):
+    monkeypatch.setenv("CIPD_BACKUP_RETENTION", "2")
+    settings = get_settings()
+    made = [backup_warehouse(settings).path for _ in range(4)]
+    assert list_backups(settings) == made[-2:]
+
+
+def test_a_warehouse_that_does_not_read_back_is_not_backed_up(loaded):
+    corrupt(loaded.warehouse_path)
+    with pytest.raises(BackupError, match="cipd rebuild"):
+        backup_warehouse(loaded)
+    assert list_backups(loaded) == [] and not list(loaded.backups_dir.glob(".*"))
+
+
+def test_cli_backup_and_list(loaded, capsys):
+    assert main(["backup"]) == 0
+    assert "Sauvegarde relue et conservée" in capsys.readouterr().out
+    assert main(["backup", "--list"]) == 0
+    assert "1 sauvegarde(s) conservée(s) (rétention : 7)" in capsys.readouterr().out
+
+
+def test_cli_backup_without_warehouse_explains(cipd_home, capsys):
+    assert main(["backup"]) == 1
+    assert "aucun entrepôt" in capsys.readouterr().err
