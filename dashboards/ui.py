@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import polars as pl
 import streamlit as st
 
-from data_contracts.calendar import format_paris
+from data_contracts.calendar import PARIS, format_paris
 from dashboards import queries
 from dashboards.exports import to_csv_bytes, to_xlsx_bytes
 from dashboards.roles import Role
@@ -54,6 +54,13 @@ COLUMN_LABELS = {
     "report_kind": "Rapport", "period_codes": "Périodes", "version_number": "Version",
     "is_on_time": "À l'heure", "duplicate_of_submission_id": "Doublon de",
     "test_name": "Test", "model_name": "Modèle", "column_name": "Colonne", "failures": "Échecs",
+    "message": "Message", "resource_type": "Type", "execution_seconds": "Durée (s)",
+    "moyenne_12_semaines": "Moyenne sur 12 semaines", "ecart_normalise": "Écart (en écarts-types)",
+    "weeks_received": "Semaines reçues", "weeks_expected": "Semaines attendues",
+    "weeks_nouveaux_signalements": "Nouveaux signalements (semaines)",
+    "month_suivis_engages": "Suivis engagés (mois)",
+    "weeks_orientations_judiciaires": "Orientations judiciaires (semaines)",
+    "month_orientations_judiciaires": "Orientations judiciaires (mois)",
 }
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -98,6 +105,11 @@ def as_utc(instant: datetime) -> datetime:
 
 def paris(instant: datetime | None) -> str:
     return format_paris(as_utc(instant)) if instant else "—"
+
+
+def paris_short(instant: datetime | None) -> str:
+    """``26/11/2026 10:00`` — for metrics, whose label says the time is Paris time."""
+    return as_utc(instant).astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if instant else "—"
 
 
 def with_paris_times(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
@@ -152,6 +164,23 @@ def table(frame: pl.DataFrame, name: str, covered: int | None = None,
                  column_config=_headers(frame, column_config))
     caption(covered, expected, note)
     downloads(frame, name)
+
+
+RECEIPT_STATUS_LABELS = {"accepted": "Accepté", "rejected": "Refusé", "duplicate": "Doublon"}
+
+
+def receipts(frame: pl.DataFrame) -> pl.DataFrame:
+    """``fct_submissions`` rows as a département reads its receipts (French words, Paris time)."""
+    from data_contracts.registry import CONTRACTS
+
+    kinds = {kind: model.label for kind, model in CONTRACTS.items()}
+    shown = frame.select(
+        "received_at", "report_kind", "period_codes", "status", "version_number", "is_on_time",
+        "filename", "row_count", "error_count", "warning_count", "submission_id", "actor")
+    return with_paris_times(shown.with_columns(
+        pl.col("report_kind").replace_strict(kinds, default=pl.col("report_kind")),
+        pl.col("status").replace_strict(RECEIPT_STATUS_LABELS, default=pl.col("status")),
+    ), "received_at")
 
 
 def status_label(frame: pl.DataFrame, column: str = "status") -> pl.DataFrame:

@@ -24,8 +24,8 @@ if not role.is_departement:
     st.stop()
 settings = get_settings()
 st.title("Déposer un rapport")
-st.write(f"Département **{role.code}** — {role.label}. Formats acceptés : CSV (séparateur « ; »), "
-         "XLSX ou JSON, selon les modèles ci-dessous.")
+st.write(f"**{role.label}**. Formats acceptés : CSV (séparateur « ; »), XLSX ou JSON, selon les "
+         "modèles ci-dessous.")
 
 # --- Upload ------------------------------------------------------------------------------------
 with st.form("deposit", clear_on_submit=True):
@@ -95,5 +95,5 @@ else:
     if recent.is_empty():
         st.info("Aucun dépôt publié pour ce département.")
     else:
-        ui.table(ui.with_paris_times(recent, "received_at"), f"depots recents {role.code}",
+        ui.table(ui.receipts(recent), f"depots recents {role.code}",
                  covered=1, expected=1, note="un dépôt apparaît ici après la publication suivante")

@@ -63,7 +63,7 @@ receipts = queries.submissions(role, code)
 if receipts.is_empty():
     st.info("Aucun dépôt enregistré pour ce département.")
 else:
-    ui.table(ui.with_paris_times(receipts, "received_at"), f"depots {code}", covered=1, expected=1,
+    ui.table(ui.receipts(receipts), f"depots {code}", covered=1, expected=1,
              note="toutes les versions, acceptées ou refusées")
 
 # --- Consistency warnings --------------------------------------------------------------------------

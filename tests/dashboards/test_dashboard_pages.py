@@ -74,7 +74,7 @@ def test_remontees_lists_missing_departements_with_time_left(signed_in, serving_
     assert "Manquant" in heatmap and "En attente" in heatmap  # W48 is not due before 12:00
 
 
-def test_fiche_departement_has_series_receipts_and_warnings(signed_in):
+def test_fiche_departement_has_series_receipts_and_warnings(signed_in, serving_home):
     at = signed_in("national", "fiche_departement", query={"departement": "75"})
     assert not at.exception
     assert at.selectbox[0].value == "75"
@@ -82,7 +82,10 @@ def test_fiche_departement_has_series_receipts_and_warnings(signed_in):
     subheaders = texts(at.subheader)
     assert "Dépôts et accusés de réception" in subheaders and "Alertes de cohérence" in subheaders
     receipts = at.dataframe[2].value
-    assert set(receipts["departement_code"]) == {"75"} and (receipts["status"] == "accepted").all()
+    assert len(receipts) == serving_home.serving_value(
+        "select count(*) from marts.fct_submissions where departement_code = '75'")
+    assert set(receipts["status"]) == {"Accepté"}
+    assert "Rapport hebdomadaire" in set(receipts["report_kind"])
 
 
 def test_suivis_actions_levels(signed_in):
