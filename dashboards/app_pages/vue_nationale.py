@@ -63,7 +63,7 @@ by_departement = queries.weekly_by_departement(role, map_week)
 map_table = by_departement.select(
     "departement_code", "departement_name", "region_name", "status", indicator)
 ui.figure(charts.choropleth(by_departement, indicator, f"{WEEKLY_INDICATORS[indicator]} — {map_week}"),
-          ui.status_label(map_table), f"carte {indicator} {map_week}",
+          ui.status_label(map_table), f"carte {WEEKLY_INDICATORS[indicator]} {map_week}",
           covered=by_departement["is_received"].sum(), expected=by_departement.height,
           note=charts.MAP_ATTRIBUTION + " Outre-mer : voir le tableau.")
 
