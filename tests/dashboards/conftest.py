@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from data_contracts.settings import get_settings
 from dashboards import users
+from dashboard_app import APP, APP_TIMEOUT, FROZEN_NOW, LOGINS
 from real_serving import build_real_serving
-
-#: The instant ``tests/conftest.py`` freezes (Thursday of 2026-W48, before the deadline).
-FROZEN_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
-
-APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
-#: role → login of the account the tests sign in with
-LOGINS = {"national": "demo-national", "region:84": "demo-region",
-          "departement:69": "demo-departement"}
-APP_TIMEOUT = 30
 
 
 @dataclass(frozen=True)

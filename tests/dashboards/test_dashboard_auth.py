@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT
+from dashboard_app import APP, APP_TIMEOUT
 from page_text import texts
 
 from data_contracts.settings import get_settings

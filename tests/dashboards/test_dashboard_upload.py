@@ -7,7 +7,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, APP_TIMEOUT
+from dashboard_app import APP, APP_TIMEOUT
 from page_text import texts
 
 from data_contracts.registry import columns

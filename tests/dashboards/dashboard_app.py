@@ -1,0 +1,15 @@
+"""Where the dashboards' router is and how tests start it (shared by the fixtures and the tests,
+kept out of conftest.py: several test folders have one, so ``import conftest`` is ambiguous)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+APP_TIMEOUT = 30
+#: role → login of the demo account the tests sign in with
+LOGINS = {"national": "demo-national", "region:84": "demo-region",
+          "departement:69": "demo-departement"}
+#: The instant ``tests/conftest.py`` freezes (Thursday of 2026-W48, before the deadline).
+FROZEN_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
