@@ -55,6 +55,8 @@ class BuildResult:
     outcomes: tuple[NodeOutcome, ...]
     elapsed_seconds: float
     run_results_path: Path
+    #: Why every model was rebuilt (None: an incremental build of the changed keys only).
+    full_refresh_reason: str | None = None
 
     @property
     def problems(self) -> list[NodeOutcome]:
@@ -185,23 +187,38 @@ def _ensure_raw_tables(settings: Settings) -> None:
 
 
 def build(settings: Settings | None = None, select: str | None = None,
-          vars: Mapping[str, Any] | None = None, *, unit_tests: bool = True) -> BuildResult:
+          vars: Mapping[str, Any] | None = None, *, unit_tests: bool = True,
+          full_refresh: bool = False) -> BuildResult:
     """Run ``dbt build`` (seeds, models, data tests, unit tests) on the warehouse.
 
     Returns the outcome of every node; ``success`` is False when a model failed or a test did
     not pass (the caller must then not publish). ``vars`` overrides dbt vars (e.g.
     ``{"known_at": datetime}``). ``unit_tests=False`` skips the dbt unit tests, which check
     the SQL logic rather than the data and need not run on every scheduled build.
+
+    The marts are incremental (only the keys changed since the previous build are rebuilt);
+    ``full_refresh=True`` rebuilds everything, and :mod:`orchestration.incremental_state`
+    forces it whenever an incremental build would not be sound. A ``select`` must include
+    every model downstream of ``int_report_changes`` or none of them.
     """
+    from orchestration import incremental_state
+
     settings = settings or get_settings()
     extra = [] if unit_tests else ["--exclude-resource-type", "unit_test"]
-    args = dbt_args("build", settings, select=select, vars=vars, extra=extra)
     started = time.perf_counter()
     with warehouse_lock(settings):
+        values = dbt_vars(settings, vars)
+        refresh_reason = "requested" if full_refresh else incremental_state.full_refresh_reason(settings, values)
+        args = dbt_args("build", settings, select=select, vars=vars,
+                        extra=extra + (["--full-refresh"] if refresh_reason else []))
         _ensure_raw_tables(settings)
+        incremental_state.forget(settings)
         result = run_dbt(args, settings)
+        if result.success:
+            incremental_state.record(settings, values)
     outcomes = _outcomes(result.result)
     return BuildResult(
+        full_refresh_reason=refresh_reason,
         success=bool(result.success),
         outcomes=outcomes,
         elapsed_seconds=time.perf_counter() - started,

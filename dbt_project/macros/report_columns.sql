@@ -48,6 +48,9 @@ with
 weekly_reports as (
 
     select * from {{ ref('fct_weekly_reports') }}
+    {%- if is_incremental() %}
+    where {{ changed_periods('weekly', 'week_code') }}
+    {%- endif %}
 
 ),
 

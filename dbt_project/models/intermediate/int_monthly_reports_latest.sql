@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('int_report_changes') }}
+{{ config(materialized='incremental', unique_key=['departement_code', 'month_code'], incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
 {#- Same rule as int_weekly_reports_latest, per (département, month). -#}
 with
 
@@ -5,6 +8,9 @@ monthly_reports as (
 
     select * from {{ ref('stg_monthly_reports') }}
     where {{ known_at_filter('received_at') }}
+    {%- if is_incremental() %}
+        and {{ changed(['monthly'], [['departement_code', 'changes.departement_code'], ['month_code', 'changes.period_code']]) }}
+    {%- endif %}
 
 ),
 

@@ -17,7 +17,10 @@ week_deadlines as (
 
 national_weeks as (
 
-    select * from week_deadlines
+    select
+        *,
+        lag(week_code) over (order by week_start_date) as previous_week_code
+    from week_deadlines
     where departement_scope = '*'
         and week_start_date <= {{ as_of_paris_date() }}
 
@@ -37,6 +40,7 @@ final as (
         departements.region_code,
         national_weeks.week_code,
         national_weeks.week_start_date,
+        national_weeks.previous_week_code,
         {{ month_code('national_weeks.thursday_date') }} as month_code,
         coalesce(local_weeks.{{ weekly_deadline_column() }},
                  national_weeks.{{ weekly_deadline_column() }}) as deadline_at,

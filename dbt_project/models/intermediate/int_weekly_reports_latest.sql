@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('int_report_changes') }}
+{{ config(materialized='incremental', unique_key=['departement_code', 'week_code'], incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
 {#- Latest version wins, first receipt decides timeliness. One aggregate pass over raw
     (no window over every version), then a join back to the winning rows only. -#}
 with
@@ -6,6 +9,9 @@ weekly_reports as (
 
     select * from {{ ref('stg_weekly_reports') }}
     where {{ known_at_filter('received_at') }}
+    {%- if is_incremental() %}
+        and {{ changed(['weekly'], [['departement_code', 'changes.departement_code'], ['week_code', 'changes.period_code']]) }}
+    {%- endif %}
 
 ),
 

@@ -1,9 +1,15 @@
+-- depends_on: {{ ref('int_report_changes') }}
+{{ config(materialized='incremental', unique_key=['month_code', 'partner_type_code'], incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
 {#- One branch per partner column of the contract (meta.partner_type in the generated source). -#}
 with
 
 monthly_reports as (
 
     select * from {{ ref('fct_monthly_reports') }}
+    {%- if is_incremental() %}
+    where {{ changed_periods('monthly', 'month_code') }}
+    {%- endif %}
 
 ),
 

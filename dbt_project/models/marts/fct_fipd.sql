@@ -1,8 +1,16 @@
+-- depends_on: {{ ref('int_report_changes') }}
+{{ config(materialized='incremental', unique_key=['departement_code', 'month_code'], incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
 with
 
 monthly_reports as (
 
     select * from {{ ref('fct_monthly_reports') }}
+    {%- if is_incremental() %}
+    -- the whole year of a changed month: the year-to-date total runs through it
+    where {{ changed(['monthly'], [['departement_code', 'changes.departement_code'],
+                                   ['substring(month_code, 1, 4)', 'substring(changes.period_code, 1, 4)']]) }}
+    {%- endif %}
 
 ),
 

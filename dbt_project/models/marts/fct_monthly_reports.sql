@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('int_report_changes') }}
+{{ config(materialized='incremental', unique_key=['departement_code', 'month_code'], incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
 {#- Same status rules as fct_weekly_reports; "nil" here means no follow-up started in the
     month (documented in fct_monthly_reports.yml). -#}
 {%- set partner_and_money_columns = [
@@ -22,6 +25,10 @@ months as (
 latest_reports as (
 
     select * from {{ ref('int_monthly_reports_latest') }}
+    {%- if is_incremental() %}
+    where {{ changed(['monthly'], [['departement_code', 'changes.departement_code'],
+                                   ['month_code', 'changes.period_code']]) }}
+    {%- endif %}
 
 ),
 
@@ -47,6 +54,11 @@ reports_on_grid as (
     left join latest_reports
         on latest_reports.departement_code = departements.departement_code
         and latest_reports.month_code = months.month_code
+    {%- if is_incremental() %}
+    where {{ changed_periods('monthly', 'months.month_code') }}
+        and {{ changed(['monthly'], [['departements.departement_code', 'changes.departement_code'],
+                                     ['months.month_code', 'changes.period_code']]) }}
+    {%- endif %}
 
 ),
 

@@ -1,8 +1,14 @@
+-- depends_on: {{ ref('int_report_changes') }}
+{{ config(materialized='incremental', unique_key=['month_code'], incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
 with
 
 monthly_reports as (
 
     select * from {{ ref('fct_monthly_reports') }}
+    {%- if is_incremental() %}
+    where {{ changed_periods('monthly', 'month_code') }}
+    {%- endif %}
 
 ),
 

@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('int_report_changes') }}
+{{ config(materialized='incremental', unique_key=['departement_code', 'week_code'], incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
 {#- Statuses come from report_status_columns (macros/report_status.sql), shared with the
     monthly reports; documented in fct_weekly_reports.yml. -#}
 with
@@ -5,12 +8,24 @@ with
 expected_weeks as (
 
     select * from {{ ref('int_weekly_deadlines') }}
+    {%- if is_incremental() %}
+    where {{ changed_periods('weekly', 'week_code') }}
+        and {{ changed(['weekly'], [['departement_code', 'changes.departement_code'],
+                                    ['week_code', 'changes.period_code']]) }}
+    {%- endif %}
 
 ),
 
 latest_reports as (
 
     select * from {{ ref('int_weekly_reports_latest') }}
+    {%- if is_incremental() %}
+    -- the changed keys, and the weeks before them (has_stock_warning compares with those)
+    where {{ changed(['weekly'], [['departement_code', 'changes.departement_code'],
+                                  ['week_code', 'changes.period_code']]) }}
+        or {{ changed(['weekly'], [['departement_code', 'changes.departement_code'],
+                                   ['week_code', 'changes.previous_period_code']]) }}
+    {%- endif %}
 
 ),
 
@@ -37,13 +52,15 @@ reports_on_grid as (
         latest_reports.suivis_clos,
         latest_reports.familles_accompagnees,
         latest_reports.commentaire,
-        lag(latest_reports.suivis_en_cours) over (
-            partition by expected_weeks.departement_code order by expected_weeks.week_start_date
-        ) as previous_week_suivis_en_cours
+        previous_reports.suivis_en_cours as previous_week_suivis_en_cours
     from expected_weeks
     left join latest_reports
         on latest_reports.departement_code = expected_weeks.departement_code
         and latest_reports.week_code = expected_weeks.week_code
+    -- a join rather than a window over the grid: an incremental build sees only some weeks
+    left join latest_reports as previous_reports
+        on previous_reports.departement_code = expected_weeks.departement_code
+        and previous_reports.week_code = expected_weeks.previous_week_code
 
 ),
 

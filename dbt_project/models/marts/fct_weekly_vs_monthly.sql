@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('int_report_changes') }}
+{{ config(materialized='incremental', unique_key=['departement_code', 'month_code'], incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
 {#- Rules (fct_weekly_vs_monthly.yml): comparable only when the month and all its weeks are
     received; flagged when orientations differ by more than the tolerance (relative to the
     larger figure) or when more follow-ups started than new signalements (beyond tolerance). -#}
@@ -7,12 +10,20 @@ with
 weekly_reports as (
 
     select * from {{ ref('fct_weekly_reports') }}
+    {%- if is_incremental() %}
+    where {{ changed(['weekly', 'monthly'], [['departement_code', 'changes.departement_code'],
+                                             ['month_code', 'changes.month_code']]) }}
+    {%- endif %}
 
 ),
 
 monthly_reports as (
 
     select * from {{ ref('fct_monthly_reports') }}
+    {%- if is_incremental() %}
+    where {{ changed(['weekly', 'monthly'], [['departement_code', 'changes.departement_code'],
+                                             ['month_code', 'changes.month_code']]) }}
+    {%- endif %}
 
 ),
 
