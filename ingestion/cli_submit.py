@@ -47,15 +47,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _submit(args: argparse.Namespace) -> int:
-    from ingestion.submit import submit
+    from ingestion.submit import StorageUnavailable, submit
 
     try:
         content = args.file.read_bytes()
     except OSError as exc:
         print(f"cipd submit : impossible de lire « {args.file} » ({exc.strerror}).", file=sys.stderr)
         return 2
-    receipt = submit(args.kind, content, args.file.name, args.departement,
-                     dry_run=args.dry_run, actor=args.actor)
+    try:
+        receipt = submit(args.kind, content, args.file.name, args.departement,
+                         dry_run=args.dry_run, actor=args.actor)
+    except StorageUnavailable as exc:
+        print(f"cipd submit : {exc}", file=sys.stderr)
+        return 1
     if args.json:
         json.dump(receipt.as_dict(), sys.stdout, ensure_ascii=False)
         print()

@@ -109,16 +109,20 @@ def _persisted(receipt: Receipt, settings: Settings, file_path: Path | None) -> 
 
 def land(receipt: Receipt, content: bytes, records: list[dict[str, Any]],
          settings: Settings) -> Path:
-    """Keep an accepted upload: bytes, validated rows, receipt (last), duplicate index.
-    The caller holds :func:`tenant_lock`."""
+    """Keep an accepted upload: bytes, validated rows, duplicate index, receipt (last).
+    The caller holds :func:`tenant_lock`.
+
+    The receipt is the commit point: a failure before it (full disk) leaves nothing the
+    loader reads, and an index entry whose receipt is missing is ignored; a failure after it
+    cannot leave a kept upload without its index (a retry is then answered "already received")."""
     zone = settings.landing_dir
     file_path = write_once(_file_path(zone, receipt.sha256, receipt.format), content)
     receipt_path = _receipt_path(zone, receipt.submission_id)
     write_atomic(_records_path(zone, receipt.submission_id),
                  json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    write_atomic(receipt_path, _persisted(receipt, settings, file_path))
     write_atomic(_index_path(settings, receipt.kind, receipt.departement, receipt.sha256),
                  receipt.submission_id.encode("ascii"))
+    write_atomic(receipt_path, _persisted(receipt, settings, file_path))
     return receipt_path
 
 

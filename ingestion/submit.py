@@ -7,6 +7,7 @@ takes its lock: receipts must stay fast while the loader or dbt run.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 from datetime import datetime
@@ -23,6 +24,21 @@ from ingestion.readers.table import file_error
 from ingestion.receipt import Receipt
 from ingestion.sandbox import parse_file
 from ingestion.validate import validate_table
+
+
+class StorageUnavailable(RuntimeError):
+    """The hub could not keep an upload (full disk, I/O error), so it did not acknowledge it.
+    The message is French, for the agent: what happened and what to do."""
+
+    @classmethod
+    def from_os_error(cls, error: OSError) -> "StorageUnavailable":
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        reason = "espace disque du serveur saturé" if full else "erreur d'écriture sur le serveur"
+        return cls(
+            f"Le serveur n'a pas pu enregistrer votre dépôt ({reason}) : il n'est PAS accusé. "
+            "Déposez à nouveau le même fichier dans quelques minutes ; s'il avait malgré tout été "
+            "enregistré, la plateforme répondra « dépôt déjà reçu ». Si l'erreur persiste, "
+            "prévenez le SG-CIPD.")
 
 
 def deadlines_for(kind: str, periods: list[str], departement: str,
@@ -60,7 +76,8 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
     ``departement`` is the uploader's tenant (from their login or ``--departement``): every
     row must belong to it. ``received_at`` may be forced only by trusted callers (the demo
     generator, tests); everyone else gets the clock (``CIPD_NOW`` when set).
-    Raises ValueError for a programming error (unknown kind or tenant), never for the file.
+    Raises ValueError for a programming error (unknown kind or tenant), never for the file;
+    :class:`StorageUnavailable` when the upload could not be kept (nothing acknowledged).
     """
     settings = settings or get_settings()
     contract_for(kind)  # ValueError for an unknown kind
@@ -97,16 +114,19 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
             records = [{"source_row": n, **m.model_dump(mode="json")} for n, m in checked.records]
     if dry_run:
         return receipt
-    if receipt.status == "accepted":
-        with landing.tenant_lock(settings, kind, tenant):
-            first = landing.find_duplicate(settings, kind, tenant, sha256)  # a racing twin?
-            if first is not None:
-                return _acknowledge_duplicate(receipt, first, settings)
-            landing.land(receipt, content, records, settings)
-    else:
-        too_large = len(content) > settings.max_upload_bytes
-        landing.quarantine(receipt, None if too_large else content, settings)
-    _audit(receipt, settings)
+    try:
+        if receipt.status == "accepted":
+            with landing.tenant_lock(settings, kind, tenant):
+                first = landing.find_duplicate(settings, kind, tenant, sha256)  # a racing twin?
+                if first is not None:
+                    return _acknowledge_duplicate(receipt, first, settings)
+                landing.land(receipt, content, records, settings)
+        else:
+            too_large = len(content) > settings.max_upload_bytes
+            landing.quarantine(receipt, None if too_large else content, settings)
+        _audit(receipt, settings)
+    except OSError as error:  # full disk, I/O error: say so rather than crash the page
+        raise StorageUnavailable.from_os_error(error) from error
     return receipt
 
 
