@@ -21,7 +21,8 @@ from data_contracts.registry import columns
 CANARY = "13"
 CANARY_WEEK = "2026-W47"
 CANARY_MONTH = "2026-10"
-CANARY_STOCK = 717_171
+#: In a column no default chart shows, so the README's screenshots stay readable.
+CANARY_FAMILIES = 717_171
 CANARY_FOLLOW_UPS = 313_373
 CANARY_COMMENT = "canari-commentaire-13"
 CANARY_PRACTICE = "Pratique canari des Bouches-du-Rhône"
@@ -37,8 +38,8 @@ def canary_files() -> dict[str, tuple[str, bytes]]:
     """name → (kind, CSV bytes) of département 13's canary uploads (the last is rejected)."""
     weekly = {"departement": CANARY, "semaine": CANARY_WEEK, "signalements_cnapr": "4",
               "signalements_locaux": "2", "dont_mineurs": "1", "orientations_judiciaires": "1",
-              "suivis_en_cours": str(CANARY_STOCK), "suivis_clos": "1",
-              "familles_accompagnees": "12", "commentaire": CANARY_COMMENT}
+              "suivis_en_cours": "64", "suivis_clos": "1",
+              "familles_accompagnees": str(CANARY_FAMILIES), "commentaire": CANARY_COMMENT}
     monthly = {c: "0" for c in columns("monthly")}
     monthly.update({"departement": CANARY, "mois": CANARY_MONTH, "suivis_engages": "6",
                     "suivis_actifs": str(CANARY_FOLLOW_UPS), "actions_insertion": "3",

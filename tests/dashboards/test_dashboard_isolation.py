@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 
 from page_text import texts, visible_text
-from real_serving import CANARY, CANARY_COMMENT, CANARY_FOLLOW_UPS, CANARY_PRACTICE, CANARY_STOCK
+from real_serving import CANARY, CANARY_COMMENT, CANARY_FOLLOW_UPS, CANARY_PRACTICE, CANARY_FAMILIES
 
 from dashboards import queries
 from dashboards.roles import Role
 
 PAGES = ("vue_nationale", "remontees", "fiche_departement", "suivis_actions", "bonnes_pratiques")
-CANARY_VALUES = (str(CANARY_STOCK), str(CANARY_FOLLOW_UPS), CANARY_COMMENT)
+CANARY_VALUES = (str(CANARY_FAMILIES), str(CANARY_FOLLOW_UPS), CANARY_COMMENT)
 
 
 @pytest.mark.parametrize("role", ["region:84", "departement:69"])
@@ -35,7 +35,7 @@ def test_departement_cannot_open_another_departement_by_url(signed_in):
     assert not at.exception
     assert any("Vous n'avez pas accès au département « 13 »" in e for e in texts(at.error))
     shown = visible_text(at)
-    assert CANARY_COMMENT not in shown and str(CANARY_STOCK) not in shown
+    assert CANARY_COMMENT not in shown and str(CANARY_FAMILIES) not in shown
     assert not at.get("plotly_chart")
 
 
@@ -67,7 +67,7 @@ def test_query_layer_filters_even_when_asked_for_another_departement(serving_hom
     assert queries.submissions(role, CANARY).is_empty()
     assert set(queries.weekly_grid(role, "2026-W37", week)["departement_code"]) == {"69"}
     assert queries.departement_weekly(Role.parse("national"), CANARY, week, 12)[
-        "suivis_en_cours"].to_list().count(CANARY_STOCK) == 1
+        "familles_accompagnees"].to_list().count(CANARY_FAMILIES) == 1
     practice = queries.practices(role, text=CANARY_PRACTICE)
     assert practice.height == 1 and practice["suivis_actifs"][0] is None
     assert practice["submission_id"][0] is None
