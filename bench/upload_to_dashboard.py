@@ -1,0 +1,150 @@
+"""P2 — upload → dashboard through the real Dagster path, real volume: from the submit's
+receipt to ``serving.duckdb`` answering with the new figure, p50 ≤ 15 s and p95 ≤ 30 s.
+
+The Dagster daemon runs for real (``dagster-daemon run -m orchestration.definitions`` with the
+hub's ``dagster.yaml``): its landing sensor sees the upload, the run queue starts the landing
+job in a run worker process, which loads, builds (dbt in-process) and publishes. The bench
+only submits and then polls the published file read-only, as the dashboards read it.
+Baseline: the same work (load, landing build, publish) called directly in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+from bench.figures import Figure
+from bench.homes import LANDING_SELECT, BenchHomes, weekly_upload
+from bench.subprocess_timing import environment
+from bench.timing import percentile
+from data_contracts import calendar
+from data_contracts.settings import REPO_ROOT, Settings
+
+ROUNDS = 6
+BASELINE_ROUNDS = 3
+DEPARTEMENTS = ("01", "2A", "33", "44", "59", "67", "971", "75", "13")
+ROUND_TIMEOUT = 180.0
+DAEMON_READY_TIMEOUT = 240.0
+
+
+def published_submission(settings: Settings, departement: str, week: str) -> str | None:
+    """The submission the published weekly fact shows for (département, week), read-only."""
+    import duckdb
+
+    try:
+        connection = duckdb.connect(str(settings.serving_path), read_only=True)
+    except (duckdb.IOException, duckdb.InvalidInputException):
+        return None  # being renamed over right now
+    try:
+        row = connection.execute(
+            "select submission_id from marts.fct_weekly_reports where departement_code = ? and week_code = ?",
+            [departement, week]).fetchone()
+    finally:
+        connection.close()
+    return row[0] if row else None
+
+
+def wait_until_published(settings: Settings, departement: str, week: str, submission_id: str,
+                         started: float) -> float:
+    while time.perf_counter() - started < ROUND_TIMEOUT:
+        if published_submission(settings, departement, week) == submission_id:
+            return time.perf_counter() - started
+        time.sleep(0.1)
+    raise TimeoutError(f"{submission_id} not published after {ROUND_TIMEOUT:.0f} s")
+
+
+def _submit(settings: Settings, departement: str, week: str, version: int):
+    from ingestion.submit import submit
+
+    receipt = submit("weekly", weekly_upload(departement, week, version), f"hebdo_{departement}.csv",
+                     departement, settings=settings)
+    if receipt.status != "accepted":
+        raise RuntimeError(f"upload refused: {[str(e) for e in receipt.errors][:2]}")
+    return receipt
+
+
+def start_daemon(settings: Settings) -> subprocess.Popen:
+    from orchestration.dagster_home import prepare_dagster_home
+
+    home = prepare_dagster_home(settings)
+    log = open(settings.root / "bench_dagster_daemon.log", "wb")
+    env = dict(environment(settings), DAGSTER_HOME=str(home))
+    daemon = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "dagster-daemon"), "run", "-m", "orchestration.definitions"],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + DAEMON_READY_TIMEOUT
+    path = settings.root / "bench_dagster_daemon.log"
+    while time.monotonic() < deadline:
+        if daemon.poll() is not None:
+            raise RuntimeError(f"dagster-daemon exited: {path.read_text(errors='replace')[-1500:]}")
+        text = path.read_text(errors="replace")
+        if "landing_sensor" in text and ("Skipping" in text or "skip" in text.lower() or "Completed" in text):
+            return daemon
+        time.sleep(0.5)
+    stop_daemon(daemon)
+    raise TimeoutError("the Dagster daemon's landing sensor never ticked")
+
+
+def stop_daemon(daemon: subprocess.Popen) -> None:
+    if daemon.poll() is None:
+        os.killpg(daemon.pid, signal.SIGTERM)
+        try:
+            daemon.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(daemon.pid, signal.SIGKILL)
+            daemon.wait(timeout=10)
+
+
+def direct_chain(settings: Settings, departement: str, week: str, version: int) -> float:
+    from ingestion.loader import ingest_pending
+    from orchestration.build import build
+    from orchestration.publish import publish
+
+    receipt = _submit(settings, departement, week, version)
+    started = time.perf_counter()
+    ingest_pending(settings)
+    if not build(settings, select=LANDING_SELECT, unit_tests=False).success:
+        raise RuntimeError("landing build failed")
+    publish(settings)
+    elapsed = time.perf_counter() - started
+    if published_submission(settings, departement, week) != receipt.submission_id:
+        raise RuntimeError("direct chain did not publish the upload")
+    return elapsed
+
+
+def run(homes: BenchHomes) -> list[Figure]:
+    from ingestion.loader import ingest_pending
+    from orchestration.build import build
+    from orchestration.publish import publish
+
+    settings = homes.real()
+    week = calendar.current_week(calendar.now_utc(settings.now))
+    # Everything earlier benchmarks uploaded is published first: the sensor then has nothing to do.
+    ingest_pending(settings)
+    build(settings, select=LANDING_SELECT, unit_tests=False)
+    publish(settings)
+    baseline = [direct_chain(settings, DEPARTEMENTS[n], week, 2000 + n) for n in range(BASELINE_ROUNDS)]
+
+    daemon = start_daemon(settings)
+    latencies = []
+    try:
+        for number in range(ROUNDS):
+            departement = DEPARTEMENTS[number % len(DEPARTEMENTS)]
+            receipt = _submit(settings, departement, week, 3000 + number)
+            started = time.perf_counter()
+            latencies.append(wait_until_published(settings, departement, week, receipt.submission_id, started))
+    finally:
+        stop_daemon(daemon)
+    direct = statistics.median(baseline)
+    return [
+        Figure("P2a", "upload → dashboard via Dagster, p50", percentile(latencies, 50), "s",
+               baseline=direct, baseline_label="load+build+publish called directly",
+               target_op="<=", target=15, details={"latencies_s": latencies, "direct_s": baseline}),
+        Figure("P2b", "upload → dashboard via Dagster, p95", percentile(latencies, 95), "s",
+               baseline=direct, baseline_label="load+build+publish called directly",
+               target_op="<=", target=30),
+    ]
