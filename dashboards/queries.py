@@ -8,7 +8,8 @@ Why it is built this way:
   départements, a regional one only its regions, national totals and calendars are shared).
   A placeholder not listed in :data:`MART_SCOPES` is refused, so a new mart is unreadable until
   someone decides who may see it. Pages call the functions below and never write SQL, so they
-  cannot forget the filter. Small-count suppression (issue 8) belongs in :func:`scoped` too.
+  cannot forget the filter. Below national, :func:`fetch` then hides small counts
+  (:mod:`dashboards.small_counts`), so pages and downloads only ever hold protected figures.
 * One read-only connection per published file (``enable_external_access=false`` and a locked
   configuration: a query cannot read or write anything but the marts). Publishing renames a
   new file over ``serving.duckdb``; the file's identity (inode, mtime, size) is part of the
@@ -30,6 +31,7 @@ import streamlit as st
 
 from data_contracts import calendar
 from data_contracts.settings import Settings, get_settings
+from dashboards import small_counts
 from dashboards.roles import Role
 
 CACHE_TTL_SECONDS = 300
@@ -207,7 +209,8 @@ def fetch(sql: str, role: Role | None, **params) -> pl.DataFrame:
     serving = _current()
     practice_columns = _columns("fct_good_practices", serving) if "{fct_good_practices}" in sql else ()
     final_sql, bound = scoped(sql, role, params, practice_columns)
-    return _run(final_sql, tuple(sorted((k, _hashable(v)) for k, v in bound.items())), serving)
+    frame = _run(final_sql, tuple(sorted((k, _hashable(v)) for k, v in bound.items())), serving)
+    return small_counts.protect(frame, role)
 
 
 def _hashable(value):
@@ -462,7 +465,8 @@ def fipd_by_month(role: Role, last_month: str, months: int) -> pl.DataFrame:
     """FIPD credits per month and region over the role's départements."""
     return fetch("""
         select f.month_code, f.region_code, sum(f.fipd_engage_eur) as fipd_engage_eur,
-               count(distinct f.departement_code) as departements
+               count(*) filter (where f.is_received) as departements_recus,
+               count(*) as departements_attendus
         from {fct_fipd} as f
         where f.month_code between $first_month and $last_month
         group by all

@@ -25,9 +25,11 @@ measures = (*FOLLOW_UPS, *ACTION_LABELS, "actions_total", "orientations_judiciai
 
 # --- Follow-ups and actions of the month, at the chosen level ------------------------------------
 national = queries.national_monthly(role, month, 12)
+current = national.filter(pl.col("month_code") == month)
+row = current.row(0, named=True) if current.height else {}
+national_coverage = {"covered": row.get("departements_received"),
+                     "expected": row.get("departements_expected")}
 if level == "National":
-    current = national.filter(pl.col("month_code") == month)
-    row = current.row(0, named=True) if current.height else {}
     cols = st.columns(4)
     for box, (column, label) in zip(cols, FOLLOW_UPS.items()):
         box.metric(label, "—" if row.get(column) is None else f"{row[column]:n}")
@@ -65,7 +67,8 @@ results = national.select("month_code", "suivis_clos_favorables", "suivis_clos_a
 ui.figure(charts.trend(results, "month_code", {"suivis_clos_favorables": "Issue favorable",
                                                "suivis_clos_autres": "Autre motif"},
                        "Suivis clos par mois (national)"),
-          results, f"resultats {month}", note="totaux nationaux")
+          results, f"resultats {month}", note=f"totaux nationaux, couverture de {month}",
+          **national_coverage)
 
 # --- FIPD ------------------------------------------------------------------------------------------
 st.subheader("Crédits FIPD engagés")
@@ -74,8 +77,9 @@ fipd_chart = fipd.with_columns(pl.col("fipd_engage_eur").cast(pl.Float64))
 ui.figure(charts.bars(fipd_chart, "month_code", "fipd_engage_eur", "Crédits FIPD engagés (€)",
                       {"month_code": "Mois", "fipd_engage_eur": "Euros", "region_code": "Région"},
                       color="region_code"),
-          fipd, f"fipd {month}", covered=len(role.departements), expected=len(role.departements),
-          note="départements de votre périmètre")
+          fipd, f"fipd {month}", note=f"départements de votre périmètre, couverture de {month}",
+          covered=int(fipd.filter(pl.col("month_code") == month)["departements_recus"].sum()),
+          expected=int(fipd.filter(pl.col("month_code") == month)["departements_attendus"].sum()))
 
 # --- Partners and trainings -------------------------------------------------------------------------
 st.subheader("Partenaires mobilisés")
@@ -93,4 +97,4 @@ st.subheader("Professionnels formés")
 ui.figure(charts.trend(national, "month_code", {"professionnels_formes": "Professionnels formés"},
                        "Professionnels formés par mois (national)"),
           national.select("month_code", "departements_received", "professionnels_formes"),
-          f"formations {month}", note="totaux nationaux")
+          f"formations {month}", note=f"totaux nationaux, couverture de {month}", **national_coverage)
