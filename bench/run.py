@@ -1,13 +1,17 @@
 """``make bench``: run every benchmark, print the table, write ``bench/results/latest.json``.
 
-Usage: ``python -m bench.run [--only P1,P3]``. The warehouses (real volume, ×100) are
+Usage: ``python -m bench.run [--only P1,P3] [--profile]``. The warehouses (real volume, ×100) are
 prepared once under ``CIPD_HOME/bench`` and shared by the benchmarks that need them; a
 benchmark that fails still gets its row (FAIL, with the reason) and the others go on.
+Progress and dbt's own output go to stderr; the table alone goes to stdout. ``--profile``
+records each benchmark with pyinstrument (``pip install -e '.[bench]'``) into
+``bench/results/<target>.profile.txt``: where the seconds go, to decide what to cut.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import sys
@@ -39,10 +43,30 @@ BENCHMARKS = (
 )
 
 
+@contextlib.contextmanager
+def _profiled(target: str, folder: Path, enabled: bool):
+    if not enabled:
+        yield
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.005)
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{target}.profile.txt").write_text(
+            profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated targets (P1..P6); default all")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--profile", action="store_true",
+                        help="profile each benchmark with pyinstrument (bench/results/<target>.profile.txt)")
     args = parser.parse_args(argv)
     wanted = {t.strip().upper() for t in args.only.split(",") if t.strip()}
     homes = BenchHomes.under_cipd_home()
@@ -55,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {target} …", file=sys.stderr, flush=True)
         begun = time.perf_counter()
         try:
-            figures += module.run(homes)
+            with contextlib.redirect_stdout(sys.stderr), _profiled(target, args.output.parent, args.profile):
+                figures += module.run(homes)
         except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
             traceback.print_exc()
             figures += [failed_figure(key, label, unit, exc, target_op=op, target=value, target_on=on)
