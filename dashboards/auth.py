@@ -16,11 +16,13 @@ from __future__ import annotations
 import streamlit as st
 
 from data_contracts.settings import get_settings
-from dashboards import users
+from dashboards import audit_trail, users
 from dashboards.ui import ACCOUNT_KEY
 
 _LOGIN_KEY = "_cipd_login"
 _FAILED_KEY = "_cipd_failed_attempts"
+#: Set once this session's OIDC sign-in (or refusal) is in the audit trail.
+_AUDITED_KEY = "_cipd_sign_in_audited"
 MAX_FAILED_ATTEMPTS = 5
 
 
@@ -55,6 +57,9 @@ def resolve_session() -> users.Account | None:
         st.session_state.pop(ACCOUNT_KEY, None)
     else:
         st.session_state[ACCOUNT_KEY] = account
+        if oidc_configured() and not st.session_state.get(_AUDITED_KEY):
+            st.session_state[_AUDITED_KEY] = True
+            audit_trail.record("sign_in", account.login, "success", account.role, mode="oidc")
     return account
 
 
@@ -64,6 +69,10 @@ def sign_in_page() -> None:
     st.write("Plateforme nationale de suivi des cellules de prévention de la radicalisation (CIPD).")
     if oidc_configured():
         if st.user.is_logged_in:
+            if not st.session_state.get(_AUDITED_KEY):
+                st.session_state[_AUDITED_KEY] = True
+                audit_trail.record("sign_in", st.user.get("email"), "failure", mode="oidc",
+                                   reason="no role")
             st.error(
                 f"Votre identité ({st.user.get('email') or 'adresse inconnue'}) n'a pas de droit "
                 "d'accès : demandez au SG-CIPD de vous attribuer un rôle, puis reconnectez-vous.")
@@ -82,18 +91,25 @@ def sign_in_page() -> None:
     if submitted:
         account = users.authenticate(get_settings(), login, password)
         if account is None:
+            audit_trail.record("sign_in", users.normalise_login(login), "failure", mode="local",
+                               attempt=attempts + 1)
             st.session_state[_FAILED_KEY] = attempts + 1
             if attempts + 1 >= MAX_FAILED_ATTEMPTS:
                 st.rerun()
             st.error("Identifiant ou mot de passe incorrect : vérifiez-les (les comptes sont créés "
                      "par `cipd users add`).")
         else:
+            audit_trail.record("sign_in", account.login, "success", account.role, mode="local")
             st.session_state[_LOGIN_KEY] = account.login
             st.session_state.pop(_FAILED_KEY, None)
             st.rerun()
 
 
 def sign_out() -> None:
+    account = st.session_state.get(ACCOUNT_KEY)
+    if account is not None:
+        audit_trail.record("sign_out", account.login, "success", account.role)
+    st.session_state.pop(_AUDITED_KEY, None)
     st.session_state.pop(_LOGIN_KEY, None)
     st.session_state.pop(ACCOUNT_KEY, None)
     if oidc_configured():

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 import polars as pl
 import streamlit as st
 
 from data_contracts.calendar import PARIS, format_paris
-from dashboards import queries
+from dashboards import audit_trail, queries
 from dashboards.exports import to_csv_bytes, to_xlsx_bytes
 from dashboards.roles import Role
 
@@ -137,14 +138,31 @@ def _headers(frame: pl.DataFrame, column_config: dict | None) -> dict:
             **(column_config or {})}
 
 
+def audited_export(frame: pl.DataFrame, file_name: str, render) -> Callable[[], bytes]:
+    """The file's bytes, produced when the user clicks (Streamlit's deferred download) and
+    recorded in the audit trail then: who exported which table, with which role."""
+    account = st.session_state.get(ACCOUNT_KEY)
+
+    def produce() -> bytes:
+        data = render(frame)
+        audit_trail.record("export", account.login if account else None, "downloaded",
+                           account.role if account else None, file=file_name, rows=frame.height,
+                           columns=len(frame.columns), size_bytes=len(data))
+        return data
+
+    return produce
+
+
 def downloads(frame: pl.DataFrame, name: str) -> None:
     """The table behind a figure, as CSV and XLSX (cells neutralised by :mod:`exports`)."""
     base = slug(name)
     left, right = st.columns(2)
-    left.download_button("Télécharger (CSV)", to_csv_bytes(frame), file_name=f"{base}.csv",
-                         mime="text/csv", key=f"csv-{base}", on_click="ignore")
-    right.download_button("Télécharger (XLSX)", to_xlsx_bytes(frame), file_name=f"{base}.xlsx",
-                          mime=XLSX_MIME, key=f"xlsx-{base}", on_click="ignore")
+    left.download_button("Télécharger (CSV)", audited_export(frame, f"{base}.csv", to_csv_bytes),
+                         file_name=f"{base}.csv", mime="text/csv", key=f"csv-{base}",
+                         on_click="ignore")
+    right.download_button("Télécharger (XLSX)", audited_export(frame, f"{base}.xlsx", to_xlsx_bytes),
+                          file_name=f"{base}.xlsx", mime=XLSX_MIME, key=f"xlsx-{base}",
+                          on_click="ignore")
 
 
 def figure(fig, frame: pl.DataFrame, name: str, covered: int | None = None,
