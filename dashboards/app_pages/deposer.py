@@ -37,11 +37,16 @@ if sent:
     if upload is None:
         st.error("Aucun fichier choisi : sélectionnez le fichier du rapport puis cliquez sur « Déposer ».")
     else:
-        from ingestion.submit import submit
+        from ingestion.submit import StorageUnavailable, submit
 
-        receipt = submit(kind, upload.getvalue(), upload.name, role.code,
-                         actor=account.login, settings=settings)
-        st.session_state[RECEIPT_KEY] = (receipt.as_dict(), receipt.to_text())
+        try:
+            receipt = submit(kind, upload.getvalue(), upload.name, role.code,
+                             actor=account.login, settings=settings)
+        except StorageUnavailable as error:
+            st.session_state.pop(RECEIPT_KEY, None)
+            st.error(str(error))
+        else:
+            st.session_state[RECEIPT_KEY] = (receipt.as_dict(), receipt.to_text())
 
 if RECEIPT_KEY in st.session_state:
     data, text = st.session_state[RECEIPT_KEY]
