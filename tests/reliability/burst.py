@@ -39,6 +39,14 @@ WRITER = Path(__file__).with_name("writer_loop.py")
 FORMATS = ("csv_excel", "xlsx", "json", "csv_utf8")
 #: Where SIGKILLs land by default: mostly loading and dbt, sometimes publishing.
 DEFAULT_KILL_TARGETS = {"ingest": (0.5, 0.5), "build": (0.45, 4.0), "publish": (0.05, 1.5)}
+#: A département whose last report carries values found nowhere else: no page or download
+#: of another département's or region's reader may ever contain them.
+CANARY = "13"
+CANARY_STOCK, CANARY_FAMILIES = 771_711, 424_242  # 6 digits: not found in hex ids by chance
+CANARY_COMMENT = "canari-13-ne-doit-pas-fuir"
+CANARY_FIGURES = {"signalements_cnapr": 3, "signalements_locaux": 2, "dont_mineurs": 1,
+                  "orientations_judiciaires": 1, "suivis_en_cours": CANARY_STOCK, "suivis_clos": 2,
+                  "familles_accompagnees": CANARY_FAMILIES, "commentaire": CANARY_COMMENT}
 MEASURES = ("signalements_cnapr", "signalements_locaux", "dont_mineurs", "orientations_judiciaires",
             "suivis_en_cours", "suivis_clos", "familles_accompagnees")
 
@@ -74,7 +82,8 @@ def plan_burst(seed: int, *, first_window: float, extra_uploads: int, extra_wind
                double_click_share: float) -> list[PlannedUpload]:
     """Every département sends its report within ``first_window`` seconds; then
     ``extra_uploads`` more arrive within ``extra_window`` seconds: corrections (new figures)
-    and double clicks (the same file twice at the same instant, counted as two uploads)."""
+    and double clicks (the same file twice at the same instant, counted as two uploads).
+    The last upload is the canary département's correction (:data:`CANARY_FIGURES`)."""
     rng = random.Random(seed)
     codes = list(departements())
     latest: dict[str, PlannedUpload] = {}
@@ -102,6 +111,8 @@ def plan_burst(seed: int, *, first_window: float, extra_uploads: int, extra_wind
         latest[code] = upload
         plan.append(upload)
         extra += 1
+    plan.append(PlannedUpload(max(u.at for u in plan) + 0.5, CANARY, CANARY_FIGURES, "csv_excel",
+                              "correction"))
     return sorted(plan, key=lambda u: u.at)
 
 

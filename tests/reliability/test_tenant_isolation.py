@@ -1,0 +1,154 @@
+"""Tenant isolation and small counts end to end, on the real marts the Thursday burst built and
+published: a département's (or a region's) reader never sees, on any page or in any download,
+a row of another département (canary values searched in everything), never sees a count from
+1 to the threshold, and every download is in the audit trail. The national role is the
+positive control: it does see the canary.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+import streamlit
+from streamlit.elements.widgets.button import ButtonMixin
+from streamlit.testing.v1 import AppTest
+
+from burst import BASE, CANARY, CANARY_COMMENT, CANARY_FAMILIES, CANARY_STOCK
+from data_contracts.disclosure import is_small
+from data_contracts.settings import get_settings
+from dashboards import users
+from dashboards.small_counts import count_columns
+from ingestion.audit import read_events
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
+from dashboard_app import APP, APP_TIMEOUT, LOGINS  # noqa: E402
+from page_text import visible_text  # noqa: E402
+
+PAGES = ("vue_nationale", "remontees", "fiche_departement", "suivis_actions", "bonnes_pratiques")
+BELOW_NATIONAL = ("departement:69", "region:84")  # 13 is in region 93
+
+
+def canary_texts() -> list[str]:
+    """The canary's values as any page may print them (raw, or with French digit grouping)."""
+    values = [CANARY_COMMENT]
+    for number in (CANARY_STOCK, CANARY_FAMILIES):
+        grouped = f"{number:,}"
+        values += [str(number), *(grouped.replace(",", sep) for sep in (" ", "\u202f", "\xa0"))]
+    return values
+
+
+@pytest.fixture(scope="module")
+def published(fast_burst, tmp_path_factory):
+    """A copy of the burst's CIPD_HOME (real marts, canary included), with the demo accounts;
+    the environment points at it while this module runs (AppTest runs the app in-process)."""
+    home = tmp_path_factory.mktemp("isolation") / "home"
+    shutil.copytree(fast_burst.home, home, symlinks=True)
+    saved = {key: os.environ.get(key) for key in ("CIPD_HOME", "CIPD_NOW")}
+    os.environ.update(CIPD_HOME=str(home), CIPD_NOW=BASE.isoformat())
+    users.ensure_demo_users(get_settings())
+    yield get_settings()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> list[tuple[str, bytes]]:
+    """Every file a page offers, produced as if clicked: (file name, bytes)."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    monkeypatch.setattr(BidiComponentManager, "discover_and_register_components",
+                        lambda self, **kwargs: None)  # no custom components: skip the scan
+    captured: list[tuple[str, bytes]] = []
+    original = ButtonMixin.download_button
+
+    def recording(self, label, data, *args, **kwargs):
+        content = data() if callable(data) else data
+        captured.append((kwargs.get("file_name") or label,
+                         content.encode() if isinstance(content, str) else bytes(content)))
+        return original(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(ButtonMixin, "download_button", recording)
+    monkeypatch.setattr(streamlit, "download_button",
+                        lambda *args, **kwargs: recording(streamlit._main, *args, **kwargs))
+    return captured
+
+
+def run_page(role: str, page: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT)
+    at.session_state["_cipd_login"] = LOGINS[role]
+    if query:
+        at.query_params.update(query)
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def file_text(name: str, content: bytes) -> str:
+    """A download as searchable text (an XLSX is a zip of XML parts)."""
+    if name.endswith(".xlsx"):
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            return "\n".join(book.read(part).decode("utf-8", "replace") for part in book.namelist())
+    return content.decode("utf-8-sig", "replace")
+
+
+def shown_frames(at: AppTest) -> list[pl.DataFrame]:
+    return [pl.from_pandas(frame.value) for frame in at.dataframe]
+
+
+@pytest.mark.parametrize("forged", [False, True], ids=["plain", "forged-url"])
+@pytest.mark.parametrize("role", BELOW_NATIONAL)
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_nor_download_holds_another_departements_rows(published, downloads, role, page,
+                                                              forged):
+    at = run_page(role, page, query={"departement": CANARY, "role": "national"} if forged else None)
+    everything = visible_text(at) + "\n".join(file_text(n, c) for n, c in downloads)
+    if not forged:
+        assert downloads, "the page offers no download: nothing was searched"
+    for canary in canary_texts():
+        assert canary not in everything, f"{canary} reached {role} on {page}"
+
+
+@pytest.mark.parametrize("role", BELOW_NATIONAL)
+@pytest.mark.parametrize("page", PAGES)
+def test_below_national_no_small_count_is_shown_or_exported(published, downloads, role, page):
+    at = run_page(role, page)
+    threshold = get_settings().small_count_threshold
+    counts = set(count_columns())
+    for frame in shown_frames(at) + [pl.read_csv(io.BytesIO(c), separator=";", encoding="utf8-lossy",
+                                                 infer_schema_length=None)
+                                     for n, c in downloads if n.endswith(".csv")]:
+        for column in counts & set(frame.columns):
+            values = [v for v in frame[column].to_list() if isinstance(v, (int, float))]
+            assert not any(is_small(v, threshold) for v in values), (role, page, column, values)
+
+
+def test_the_national_role_sees_the_canary_and_exact_small_counts(published, downloads):
+    at = run_page("national", "fiche_departement", query={"departement": CANARY})
+    everything = visible_text(at) + "\n".join(file_text(n, c) for n, c in downloads)
+    assert str(CANARY_STOCK) in everything  # the canary is findable: its absence above means something
+    frames = shown_frames(at)
+    small = [v for frame in frames for c in set(count_columns()) & set(frame.columns)
+             for v in frame[c].to_list() if isinstance(v, (int, float)) and is_small(v, 10)]
+    assert small, "the national role sees exact counts, small ones included"
+
+
+def test_every_download_is_in_the_audit_trail(published, downloads):
+    settings = get_settings()
+    _, start = read_events(settings)
+    run_page("departement:69", "remontees")
+    events, _ = read_events(settings, start)
+    exports = [e for e in events if e["action"] == "export"]
+    data_files = [n for n, _ in downloads if n.endswith((".csv", ".xlsx"))]
+    assert sorted(e["detail"]["file"] for e in exports) == sorted(data_files)
+    assert {e["actor"] for e in exports} == {"web:demo-departement"}
+    assert {e["departement"] for e in exports} == {"69"}
