@@ -43,9 +43,12 @@ def _history(settings: Settings, kind: str, departement: str, first: str, last: 
         return {}
     import duckdb
 
+    from orchestration.publication import serving_connection
+
     table, period_column = _MARTS[kind]
     try:
-        with duckdb.connect(str(settings.serving_path), read_only=True) as con:
+        # read-only, no file access beyond the marts, configuration locked
+        with serving_connection(settings) as con:
             found = con.execute(
                 "select table_schema from information_schema.tables where table_name = ? "
                 "order by table_schema = 'marts' desc limit 1", [table]).fetchone()
