@@ -31,10 +31,12 @@ def test_page_runs_and_every_figure_is_dated_and_downloadable(signed_in, role, p
     at = signed_in(role, page)
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, texts(at.error)
-    captions = texts(at.caption)
-    assert any(c.startswith("Données publiées le ") for c in captions)
+    dated = [c for c in texts(at.main.caption) if c.startswith("Données publiées le ")]
+    assert dated and len(dated) >= _charts(at)  # one freshness line per figure at least
+    assert all(" département" in c for c in dated), dated  # and how many départements it covers
     labels = [b.label for b in at.get("download_button")]
-    assert "Télécharger (CSV)" in labels and "Télécharger (XLSX)" in labels
+    assert labels.count("Télécharger (CSV)") >= _charts(at)  # every chart's table downloadable
+    assert labels.count("Télécharger (XLSX)") == labels.count("Télécharger (CSV)")
 
 
 def test_vue_nationale_shows_kpis_map_trend_and_regions(signed_in, serving_home):
