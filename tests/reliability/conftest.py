@@ -55,3 +55,13 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if _ROWS:
         terminalreporter.section("reliability figures")
         terminalreporter.write_line(format_table(_ROWS))
+
+
+@pytest.fixture
+def no_component_scan(monkeypatch) -> None:
+    """Each AppTest scans installed packages for custom components (~2 s); the dashboards use
+    none."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    monkeypatch.setattr(BidiComponentManager, "discover_and_register_components",
+                        lambda self, **kwargs: None)

@@ -8,8 +8,6 @@ positive control: it does see the canary.
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -20,10 +18,10 @@ import streamlit
 from streamlit.elements.widgets.button import ButtonMixin
 from streamlit.testing.v1 import AppTest
 
-from burst import BASE, CANARY, CANARY_COMMENT, CANARY_FAMILIES, CANARY_STOCK
+from burst import CANARY, CANARY_COMMENT, CANARY_FAMILIES, CANARY_STOCK
+from published import published_copy
 from data_contracts.disclosure import is_small
 from data_contracts.settings import get_settings
-from dashboards import users
 from dashboards.small_counts import count_columns
 from ingestion.audit import read_events
 
@@ -46,28 +44,14 @@ def canary_texts() -> list[str]:
 
 @pytest.fixture(scope="module")
 def published(fast_burst, tmp_path_factory):
-    """A copy of the burst's CIPD_HOME (real marts, canary included), with the demo accounts;
-    the environment points at it while this module runs (AppTest runs the app in-process)."""
-    home = tmp_path_factory.mktemp("isolation") / "home"
-    shutil.copytree(fast_burst.home, home, symlinks=True)
-    saved = {key: os.environ.get(key) for key in ("CIPD_HOME", "CIPD_NOW")}
-    os.environ.update(CIPD_HOME=str(home), CIPD_NOW=BASE.isoformat())
-    users.ensure_demo_users(get_settings())
-    yield get_settings()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    """The burst's real marts (canary included) with the demo accounts, as CIPD_HOME."""
+    with published_copy(fast_burst.home, tmp_path_factory.mktemp("isolation") / "home") as settings:
+        yield settings
 
 
 @pytest.fixture
-def downloads(monkeypatch) -> list[tuple[str, bytes]]:
+def downloads(monkeypatch, no_component_scan) -> list[tuple[str, bytes]]:
     """Every file a page offers, produced as if clicked: (file name, bytes)."""
-    from streamlit.components.v2.component_manager import BidiComponentManager
-
-    monkeypatch.setattr(BidiComponentManager, "discover_and_register_components",
-                        lambda self, **kwargs: None)  # no custom components: skip the scan
     captured: list[tuple[str, bytes]] = []
     original = ButtonMixin.download_button
 
