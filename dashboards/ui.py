@@ -201,6 +201,22 @@ def receipts(frame: pl.DataFrame) -> pl.DataFrame:
     ), "received_at")
 
 
+def receipt_errors(frame: pl.DataFrame) -> pl.DataFrame:
+    """The French errors of the rejected receipts in ``frame``, one row per error, as the
+    upload page lists them (row, column, value, how to fix)."""
+    import json
+
+    rows = [
+        {"submission_id": r["submission_id"], "fichier": r["filename"], "ligne": e.get("row"),
+         "colonne": e.get("column"), "valeur": e.get("value"), "correction": e.get("message")}
+        for r in frame.filter(pl.col("status") == "rejected").iter_rows(named=True)
+        for e in json.loads(r["errors_json"] or "[]")
+    ]
+    schema = {"submission_id": pl.String, "fichier": pl.String, "ligne": pl.Int64,
+              "colonne": pl.String, "valeur": pl.String, "correction": pl.String}
+    return pl.DataFrame(rows, schema=schema)
+
+
 def status_label(frame: pl.DataFrame, column: str = "status") -> pl.DataFrame:
     """Status codes as the French words users read."""
     return frame.with_columns(pl.col(column).replace_strict(

@@ -25,9 +25,15 @@ def test_canary_departement_never_reaches_another_tenant(signed_in, serving_home
         assert value not in shown, f"{value} shown to {role} on {page}"
 
 
-def test_national_role_does_see_the_canary(signed_in):
+def test_national_role_does_see_the_canary(signed_in, serving_home):
     at = signed_in("national", "fiche_departement", query={"departement": CANARY})
-    assert CANARY_COMMENT in visible_text(at)
+    shown = visible_text(at)
+    assert CANARY_COMMENT in shown
+    assert all(submission_id in shown for submission_id in serving_home.canary_submission_ids)
+    # the rejected canary upload's French errors, row and column included
+    errors = at.dataframe[3].value
+    assert list(errors.columns) == ["submission_id", "fichier", "ligne", "colonne", "valeur", "correction"]
+    assert "semaine" in set(errors["colonne"]) and set(errors["fichier"]) == {"canari_refuse.csv"}
 
 
 def test_departement_cannot_open_another_departement_by_url(signed_in):
