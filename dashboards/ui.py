@@ -217,6 +217,17 @@ def receipt_errors(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
+def receipts_section(frame: pl.DataFrame, name: str, note: str) -> None:
+    """A département's receipts, then the French errors of the rejected ones (the sheet and
+    the upload page show the same)."""
+    table(receipts(frame), name, covered=1, expected=1, note=note)
+    errors = receipt_errors(frame)
+    if not errors.is_empty():
+        st.warning(f"{errors['submission_id'].n_unique()} dépôt(s) refusé(s) : les erreurs "
+                   "ci-dessous indiquent la ligne, la colonne et la correction attendue.")
+        table(errors, f"erreurs {name}", covered=1, expected=1)
+
+
 def status_label(frame: pl.DataFrame, column: str = "status") -> pl.DataFrame:
     """Status codes as the French words users read."""
     return frame.with_columns(pl.col(column).replace_strict(

@@ -100,5 +100,5 @@ else:
     if recent.is_empty():
         st.info("Aucun dépôt publié pour ce département.")
     else:
-        ui.table(ui.receipts(recent), f"depots recents {role.code}",
-                 covered=1, expected=1, note="un dépôt apparaît ici après la publication suivante")
+        ui.receipts_section(recent, f"depots recents {role.code}",
+                            note="un dépôt apparaît ici après la publication suivante")

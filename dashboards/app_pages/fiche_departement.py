@@ -63,13 +63,7 @@ receipts = queries.submissions(role, code)
 if receipts.is_empty():
     st.info("Aucun dépôt enregistré pour ce département.")
 else:
-    ui.table(ui.receipts(receipts), f"depots {code}", covered=1, expected=1,
-             note="toutes les versions, acceptées ou refusées")
-    errors = ui.receipt_errors(receipts)
-    if not errors.is_empty():
-        st.warning(f"{errors['submission_id'].n_unique()} dépôt(s) refusé(s) : les erreurs "
-                   "ci-dessous indiquent la ligne, la colonne et la correction attendue.")
-        ui.table(errors, f"erreurs des depots refuses {code}", covered=1, expected=1)
+    ui.receipts_section(receipts, f"depots {code}", note="toutes les versions, acceptées ou refusées")
 
 # --- Consistency warnings --------------------------------------------------------------------------
 st.subheader("Alertes de cohérence")
