@@ -83,3 +83,35 @@ def test_cli_backup_and_list(loaded, capsys):
 def test_cli_backup_without_warehouse_explains(cipd_home, capsys):
     assert main(["backup"]) == 1
     assert "aucun entrepôt" in capsys.readouterr().err
+
+
+def test_nightly_schedule_runs_the_backup_job_at_half_past_two_paris_time(cipd_home):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dagster import build_schedule_context
+
+    from orchestration.backup_job import BACKUP_JOB_NAME
+    from orchestration.schedules import build_schedules
+
+    schedule = {s.name: s for s in build_schedules(get_settings())}["nightly_backup_schedule"]
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("30 2 * * *", "Europe/Paris")
+    assert schedule.job_name == BACKUP_JOB_NAME
+    tick = datetime(2026, 11, 27, 2, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    request = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests[0]
+    assert request.run_key == "backup-2026-11-27"
+
+
+def test_backup_job_checks_then_backs_up(loaded, monkeypatch):
+    """The job asks for a rebuild if the warehouse is unreadable (mocked here: a real rebuild
+    is tested in test_rebuild.py), then backs up."""
+    from orchestration.backup_job import nightly_backup as job
+    from orchestration.resources import HubResource
+
+    rebuilt = []
+    monkeypatch.setattr("ingestion.rebuild.rebuild_if_unhealthy",
+                        lambda settings, **kwargs: rebuilt.append(settings.root))
+    result = job.execute_in_process(resources={"hub": HubResource(home=str(loaded.root))})
+    assert result.success and rebuilt == [loaded.root]
+    assert len(list_backups(loaded)) == 1
+    assert job.tags["cipd/warehouse"] == "write"
