@@ -17,6 +17,7 @@ from dagster import (
 
 from data_contracts.calendar import UTC, current_month, current_week, shift_month
 from data_contracts.settings import Settings
+from orchestration.backup_job import BACKUP_CRON, nightly_backup
 from orchestration.jobs import MONTHLY_JOB_NAME, REMINDERS_JOB_NAME, SYNTHESIS_JOB_NAME
 
 PARIS_TZ = "Europe/Paris"
@@ -68,4 +69,12 @@ def build_schedules(settings: Settings) -> list:
         return RunRequest(run_key=f"monthly-{month}",
                           run_config=_op_config("monthly_report", month=month))
 
-    return [reminder_list_schedule, weekly_synthesis_schedule, monthly_report_schedule]
+    @schedule(cron_schedule=BACKUP_CRON, execution_timezone=PARIS_TZ, job=nightly_backup,
+              default_status=DefaultScheduleStatus.RUNNING,
+              description=("Chaque nuit à 2 h 30 (heure de Paris) : sauvegarde de l'entrepôt, "
+                           f"les {settings.backup_retention} dernières conservées."))
+    def nightly_backup_schedule(context: ScheduleEvaluationContext):
+        return RunRequest(run_key=f"backup-{context.scheduled_execution_time:%Y-%m-%d}")
+
+    return [reminder_list_schedule, weekly_synthesis_schedule, monthly_report_schedule,
+            nightly_backup_schedule]
