@@ -111,4 +111,3 @@ def backup_warehouse(settings: Settings | None = None) -> BackupResult:
         removed = prune_backups(settings)
     return BackupResult(path=target, size_bytes=target.stat().st_size, tables=len(check.table_hashes),
                         removed=removed, elapsed_seconds=time.perf_counter() - started)
-
