@@ -1,5 +1,5 @@
 """A real, small ``serving.duckdb`` built through the hub's own pipeline, once per session:
-``cipd demo --weeks 8 --no-history`` (101 départements, files submitted and loaded), then a few
+``cipd demo --weeks 12 --no-history`` (101 départements, files submitted and loaded), then a few
 *canary* uploads for département 13 through ``cipd submit``, then ``cipd ingest`` and
 ``cipd build`` (dbt + publish). The pages are therefore tested against the real marts.
 
@@ -69,7 +69,7 @@ def _cipd(*args: str, env: dict[str, str]) -> str:
 def build_real_serving(home: Path, now_iso: str) -> list[str]:
     """Run the pipeline into ``home``; return the canary uploads' submission ids."""
     env = {**os.environ, "CIPD_HOME": str(home), "CIPD_NOW": now_iso}
-    _cipd("demo", "--weeks", "8", "--no-history", env=env)
+    _cipd("demo", "--weeks", "12", "--no-history", env=env)
     uploads = home / "canary"
     uploads.mkdir(parents=True, exist_ok=True)
     submission_ids = []
