@@ -100,6 +100,7 @@ def run_dbt_build(context: AssetExecutionContext,
     select = dbt_select(context, settings)
     context.log.info(f"dbt build --select {select or '(everything)'}")
     result = build(settings, select=select, unit_tests=False)
+    context.log.info(f"dbt build: {len(result.outcomes)} nodes in {result.elapsed_seconds:.1f} s")
     yield from events_from_outcomes(context, result.outcomes)
     if not result.success:
         problems = "; ".join(f"{p.name}: {p.status} ({p.message})" for p in result.problems[:10])

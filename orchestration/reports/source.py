@@ -2,9 +2,11 @@
 
 By default a document reads ``serving.duckdb`` as published. ``known_at`` asks for the state
 of knowledge at a past instant (to re-issue a synthesis exactly as it would have gone out):
-dbt rebuilds the marts from a copy of the warehouse, ignoring raw rows received after that
-instant (dbt var ``known_at``), in a scratch folder under ``CIPD_HOME`` that is then removed.
-The live warehouse and serving file are never touched.
+dbt rebuilds the marts from a copy of the warehouse's raw tables, ignoring raw rows received
+after that instant (dbt var ``known_at``), in a scratch folder under ``CIPD_HOME`` that is then
+removed. Only ``raw`` is copied: the live marts are incremental, and an incremental model
+rebuilt "as known at" would keep rows that arrived later. The live warehouse and serving file
+are never touched.
 """
 
 from __future__ import annotations
@@ -37,6 +39,21 @@ def marts(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         yield connection
 
 
+def copy_raw_tables(source: Path, target: Path) -> list[str]:
+    """Copy every table of schema ``raw`` from the ``source`` warehouse into a new ``target``."""
+    with duckdb.connect(str(target)) as connection:
+        connection.execute("attach ? as live (read_only)", [str(source)])
+        tables = [row[0] for row in connection.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'live' and table_schema = 'raw' and table_type = 'BASE TABLE' "
+            "order by table_name").fetchall()]
+        connection.execute("create schema raw")
+        for table in tables:
+            connection.execute(f'create table raw."{table}" as select * from live.raw."{table}"')
+        connection.execute("detach live")
+    return tables
+
+
 @contextmanager
 def marts_as_known_at(settings: Settings, known_at: datetime) -> Iterator[duckdb.DuckDBPyConnection]:
     """The marts rebuilt as they stood at ``known_at`` (see the module docstring)."""
@@ -54,11 +71,8 @@ def marts_as_known_at(settings: Settings, known_at: datetime) -> Iterator[duckdb
     try:
         # Not model_copy(): it would carry the cached ``root`` of the live home along.
         scratch_settings = Settings(**{**settings.model_dump(), "home": scratch})
-        with warehouse_lock(settings):  # a consistent copy: no writer while we read the file
-            for suffix in ("", ".wal"):
-                source = Path(f"{settings.warehouse_path}{suffix}")
-                if source.exists():
-                    shutil.copy2(source, f"{scratch_settings.warehouse_path}{suffix}")
+        with warehouse_lock(settings):  # a consistent copy: no writer while we read
+            copy_raw_tables(settings.warehouse_path, scratch_settings.warehouse_path)
         result = build(scratch_settings, vars={"known_at": known_at, "as_of": known_at},
                        unit_tests=False)
         if not result.success:
