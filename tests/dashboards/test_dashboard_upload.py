@@ -97,3 +97,14 @@ def test_deposit_without_file_explains_what_to_do(cipd_home):
     at.run()
     assert any("Aucun fichier choisi" in e for e in texts(at.error))
     assert any("après la prochaine publication" in i for i in texts(at.info))
+
+
+def test_upload_beside_a_published_serving_database(signed_in):
+    """With marts published, submit also reads them (history warnings) from inside the
+    dashboards' process, next to the page's own connection."""
+    at = signed_in("departement:69", "deposer")
+    _deposit(at, "weekly", "correction_69_W46.csv", _weekly_csv("69", "2026-W46"))
+    assert not at.exception, [e.message for e in at.exception]
+    receipt, _ = at.session_state[RECEIPT_KEY]
+    assert receipt["status"] == "accepted" and receipt["periods"] == ["2026-W46"]
+    assert at.dataframe  # the recent receipts, read through the same process's connection
