@@ -215,7 +215,8 @@ def rebuild(settings: Settings | None = None, *, publish: bool = True, unit_test
         if not built.success:
             problems = "; ".join(f"{p.name}: {p.status}" for p in built.problems[:10])
             logs = settings.dbt_log_dir / f"rebuild-{stamp}"
-            shutil.copytree(staged.dbt_log_dir, logs, dirs_exist_ok=True)
+            if staged.dbt_log_dir.is_dir():
+                shutil.copytree(staged.dbt_log_dir, logs, dirs_exist_ok=True)
             raise RebuildError(f"le dbt build de l'entrepôt reconstruit est en échec ({problems}) ; "
                                f"détails dans le journal dbt {logs}")
         after = mart_hashes(staged.warehouse_path)

@@ -258,10 +258,14 @@ def run_burst(home: Path, plan: list[PlannedUpload], *, base: datetime, kills: i
         outcome.answers = [f.result() for f in futures]
     sent = time.time()
     stop.touch()
-    assert writer.process.wait(timeout=600) == 0, f"writer failed, see {log}"
-    if writer.last_mark("ingest") < sent:  # its last load may have missed the last uploads
+    if writer.last_mark("ingest") < sent:
+        # its current load may have missed the last uploads: stop it (not counted as a kill)
+        # and let one last writer load, build and publish everything
+        writer.kill()
         last = Writer(home, status, stop, log, base)
         assert last.process.wait(timeout=600) == 0, f"final writer failed, see {log}"
+    else:
+        assert writer.process.wait(timeout=600) == 0, f"writer failed, see {log}"
     outcome.duration_seconds = time.monotonic() - started
     outcome.submit_peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     outcome.writer_peak_kib = max(
