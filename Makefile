@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export CIPD_HOME ?= $(CURDIR)/var
 
-.PHONY: install browser run test soak bench orchestrate dashboards demo build clean
+.PHONY: install browser run test screenshots soak bench orchestrate dashboards demo build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest -m "not soak" -q
 
+# Refresh the README's screenshots (the real-browser test, saving into docs/screenshots).
+screenshots: install browser
+	CIPD_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/dashboards/test_dashboard_browser.py
+
 soak: install
 	$(BIN)/python -m pytest -m soak -q -s tests/reliability
 
@@ -43,8 +47,10 @@ build: install
 run: install
 	$(BIN)/cipd up
 
+# Dagster's instance (runs, schedules, sensor cursors) lives under CIPD_HOME/dagster, with the
+# run queue that lets one warehouse writer run at a time (orchestration/dagster_home.py).
 orchestrate: install
-	$(BIN)/dagster dev -m orchestration.definitions
+	DAGSTER_HOME=$$($(BIN)/python -m orchestration.dagster_home) $(BIN)/dagster dev -m orchestration.definitions
 
 dashboards: install
 	$(BIN)/streamlit run dashboards/app.py

@@ -1,6 +1,7 @@
 """Real-browser check: Debian's headless Chromium signs in to a running ``streamlit run`` and
-opens Vue nationale and Remontées; the screenshots land in ``docs/screenshots/`` (the README
-shows them).
+opens Vue nationale and Remontées and saves screenshots. They go to a temporary folder, or to
+``$CIPD_SCREENSHOTS_DIR`` when set: ``make screenshots`` points it at ``docs/screenshots/`` (what
+the README shows), so an ordinary test run leaves the working tree clean.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = REPO / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -69,10 +69,11 @@ def dashboard_url(serving_home):
             server.kill()
 
 
-def test_sign_in_and_screenshot_national_view_and_compliance(dashboard_url, serving_home):
+def test_sign_in_and_screenshot_national_view_and_compliance(dashboard_url, serving_home, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     credentials = serving_home.credentials
+    SCREENSHOTS = Path(os.environ.get("CIPD_SCREENSHOTS_DIR") or tmp_path)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
