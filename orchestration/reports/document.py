@@ -87,6 +87,8 @@ class Document:
     tables: tuple[Table, ...]
     chart: Chart | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: What the key figures' changes compare with (« semaine précédente, 2026-W47 »).
+    comparison_label: str = "période précédente"
 
     def table(self, anchor: str) -> Table:
         return next(t for t in self.tables if t.anchor == anchor)

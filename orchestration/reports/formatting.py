@@ -63,13 +63,18 @@ def fr_datetime(value: datetime | None) -> str:
     return format_paris(value)
 
 
+def fr_short_datetime(value: datetime | None) -> str:
+    """Paris wall-clock time without the zone's name, for table cells whose header says it."""
+    return fr_datetime(value).removesuffix(" (heure de Paris)")
+
+
 #: Column kind → formatter, shared by the HTML renderer (the XLSX uses number formats).
 FORMATTERS = {
     "int": fr_int,
     "delta": fr_delta,
     "percent": lambda v: fr_percent(v, 1),
     "euros": fr_euros,
-    "datetime": fr_datetime,
+    "datetime": fr_short_datetime,
     "text": lambda v: MISSING if v is None or v == "" else str(v),
 }
 

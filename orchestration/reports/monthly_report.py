@@ -91,6 +91,7 @@ def build_document(connection, month: str, known_at: datetime, pending_uploads: 
         slug=f"rapport-mensuel-{month}",
         title="Rapport mensuel — prévention de la radicalisation (CIPD)",
         period_label=period_label(month),
+        comparison_label=f"mois précédent, {previous_month}",
         recipients=RECIPIENTS,
         known_at=known_at,
         key_figures=key_figures,
@@ -195,7 +196,7 @@ def _trend_table(trend: list[dict]) -> Table:
         *(Column(key, MONTHLY_MEASURES[key]) for key in HEADLINE),
         Column("fipd_engage_eur", "FIPD engagé", "euros"),
     )
-    return Table("trend", "Évolution 12 mois", f"Évolution nationale sur {TREND_MONTHS} mois",
+    return Table("trend", "Évolution 12 mois", f"Chiffres nationaux des {TREND_MONTHS} derniers mois",
                  columns, tuple(trend))
 
 

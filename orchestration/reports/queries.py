@@ -68,7 +68,7 @@ def regional_week(connection, week: str) -> list[Row]:
         from marts.fct_regional_weekly as weekly
         inner join regions on regions.region_code = weekly.region_code
         where weekly.week_code = $week
-        order by regions.region_name
+        order by weekly.region_code
     """, week=week)
 
 
@@ -237,6 +237,6 @@ def fipd_by_region(connection, month: str) -> list[Row]:
         from marts.fct_fipd as fipd
         inner join regions on regions.region_code = fipd.region_code
         where fipd.month_code = $month
-        group by regions.region_name
-        order by regions.region_name
+        group by regions.region_code, regions.region_name
+        order by regions.region_code
     """, month=month)

@@ -115,7 +115,8 @@ def _write_workbook(document: Document, path: Path, generated_at: datetime) -> N
         cover.write(4, 0, "Produit le")
         cover.write(4, 1, format_paris(generated_at))
         cover.write(6, 0, "Chiffres clés", bold)
-        cover.write_row(7, 0, ("Indicateur", "Valeur", "Période précédente", "Évolution"), header)
+        previous = document.comparison_label[0].upper() + document.comparison_label[1:]
+        cover.write_row(7, 0, ("Indicateur", "Valeur", previous, "Évolution"), header)
         for row, figure in enumerate(document.key_figures, start=8):
             cover.write_string(row, 0, figure.label, formats["text"])
             fmt = formats[figure.kind]

@@ -77,7 +77,8 @@ def build_document(connection, week: str, known_at: datetime, pending_uploads: i
     notes = [
         "Totaux nationaux : somme des rapports reçus ; un département sans rapport n'est pas compté "
         "(il n'est pas compté comme zéro).",
-        "« Néant » : rapport reçu sans nouveau signalement dans la semaine.",
+        "« Néant » : rapport reçu sans nouveau signalement dans la semaine (il est aussi compté "
+        "à l'heure ou en retard selon sa date de dépôt).",
         f"Évolution notable : écart d'au moins {queries.NOTABLE_MIN_DELTA} et d'au moins "
         f"{queries.NOTABLE_MIN_RATIO:.0%} par rapport à la semaine précédente.".replace("%", "\u202f%"),
     ]
@@ -88,6 +89,7 @@ def build_document(connection, week: str, known_at: datetime, pending_uploads: i
         slug=f"synthese-hebdomadaire-{week}",
         title="Synthèse nationale hebdomadaire — prévention de la radicalisation (CIPD)",
         period_label=period_label(week),
+        comparison_label=f"semaine précédente, {previous_week}",
         recipients=RECIPIENTS,
         known_at=known_at,
         key_figures=key_figures,
@@ -104,7 +106,7 @@ def _trend_table(trend: list[dict]) -> Table:
         Column("reporting_rate", COVERAGE["reporting_rate"], "percent"),
         *(Column(key, WEEKLY_MEASURES[key]) for key in WEEKLY_MEASURES),
     )
-    return Table("trend", "Évolution 12 semaines", f"Évolution nationale sur {TREND_WEEKS} semaines",
+    return Table("trend", "Évolution 12 semaines", f"Chiffres nationaux des {TREND_WEEKS} dernières semaines",
                  columns, tuple(trend))
 
 
@@ -115,7 +117,7 @@ def _compliance_table(rows: list[dict]) -> Table:
         Column("departement_name", "Département", "text"),
         Column("region_name", "Région", "text"),
         Column("status_label", "Statut", "text"),
-        Column("first_received_at", "Premier dépôt", "datetime"),
+        Column("first_received_at", "Premier dépôt (heure de Paris)", "datetime"),
         Column("version_count", "Versions"),
         Column("nouveaux_signalements", WEEKLY_MEASURES["nouveaux_signalements"]),
         Column("orientations_judiciaires", WEEKLY_MEASURES["orientations_judiciaires"]),
