@@ -9,26 +9,22 @@ from datetime import datetime
 from pathlib import Path
 
 
-def _week(value: str) -> str:
-    from data_contracts.calendar import parse_week
+def _period_type(parser_name: str, shape: str, example: str):
+    """An argparse type that accepts a period code ``data_contracts.calendar`` can parse."""
+    def check(value: str) -> str:
+        from data_contracts import calendar
 
-    try:
-        parse_week(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"« {value} » n'est pas une semaine ISO : écrivez AAAA-Wss, par exemple 2026-W48.") from None
-    return value
+        try:
+            getattr(calendar, parser_name)(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"« {value} » n'est pas {shape} : écrivez {example}.") from None
+        return value
+    return check
 
 
-def _month(value: str) -> str:
-    from data_contracts.calendar import parse_month
-
-    try:
-        parse_month(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"« {value} » n'est pas un mois : écrivez AAAA-MM, par exemple 2026-11.") from None
-    return value
+_week = _period_type("parse_week", "une semaine ISO", "AAAA-Wss, par exemple 2026-W48")
+_month = _period_type("parse_month", "un mois", "AAAA-MM, par exemple 2026-11")
 
 
 def parse_known_at(value: str) -> datetime:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from orchestration.reports.formatting import fr_int
+
 ColumnKind = Literal["text", "int", "delta", "percent", "euros", "datetime"]
 
 
@@ -109,3 +111,14 @@ def trend_chart(title: str, rows: list[dict[str, Any]], period_key: str,
         x_labels=tuple(row[period_key] for row in rows),
         series=tuple(ChartSeries(label, tuple(row[key] for row in rows)) for key, label in labels.items()),
     )
+
+
+def reading_notes(reports: str, pending_uploads: int, *specific: str) -> tuple[str, ...]:
+    """The notes every national document carries (how totals read, uploads still being
+    integrated) around the document's own. ``reports``: « rapports hebdomadaires »…"""
+    notes = [f"Totaux nationaux : somme des {reports} reçus ; un département sans rapport n'est "
+             "pas compté (il n'est pas compté comme zéro).", *specific]
+    if pending_uploads:
+        notes.append(f"{fr_int(pending_uploads)} dépôt(s) reçu(s) ne sont pas encore intégrés à "
+                     "ces chiffres (intégration en cours).")
+    return tuple(notes)

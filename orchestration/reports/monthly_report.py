@@ -19,9 +19,9 @@ from orchestration.reports.document import (
     KeyFigure,
     Table,
     figures_with_change,
+    reading_notes,
     trend_chart,
 )
-from orchestration.reports.formatting import fr_int
 from orchestration.reports.labels import (
     ACTION_TYPES,
     COVERAGE,
@@ -54,7 +54,7 @@ def build_document(connection, month: str, known_at: datetime, pending_uploads: 
     """The monthly report of ``month`` from the marts behind ``connection``."""
     parse_month(month)
     previous_month = shift_month(month, -1)
-    trend = queries.national_months(connection, shift_month(month, -(TREND_MONTHS - 1)), month)
+    trend = queries.national_periods(connection, "month", shift_month(month, -(TREND_MONTHS - 1)), month)
     by_month = {row["month_code"]: row for row in trend}
     if month not in by_month:
         raise ReportError(
@@ -78,15 +78,11 @@ def build_document(connection, month: str, known_at: datetime, pending_uploads: 
         _consistency_table(queries.weekly_vs_monthly_warnings(connection, [month])),
         _trend_table(trend),
     )
-    notes = [
-        "Totaux nationaux : somme des rapports mensuels reçus ; un département sans rapport n'est "
-        "pas compté (il n'est pas compté comme zéro).",
+    notes = reading_notes(
+        "rapports mensuels", pending_uploads,
         f"Rapports dus le {month_first_day(shift_month(month, 1)):%d/%m/%Y} au plus tard "
         "(échéance mensuelle, heure de Paris).",
-    ]
-    if pending_uploads:
-        notes.append(f"{fr_int(pending_uploads)} dépôt(s) reçu(s) ne sont pas encore intégrés à ces "
-                     "chiffres (intégration en cours).")
+    )
     return Document(
         slug=f"rapport-mensuel-{month}",
         title="Rapport mensuel — prévention de la radicalisation (CIPD)",
@@ -98,7 +94,7 @@ def build_document(connection, month: str, known_at: datetime, pending_uploads: 
         tables=tables,
         chart=trend_chart(f"Évolution nationale sur {TREND_MONTHS} mois", trend, "month_code",
                           {key: MONTHLY_MEASURES[key] for key in CHART_MEASURES}),
-        notes=tuple(notes),
+        notes=notes,
     )
 
 

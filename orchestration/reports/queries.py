@@ -27,15 +27,22 @@ def fetch(connection: duckdb.DuckDBPyConnection, sql: str, **params: Any) -> lis
     return [dict(zip(names, values)) for values in cursor.fetchall()]
 
 
-# --- Weekly ---------------------------------------------------------------------------------
+#: The national mart and period column of each grain (never built from caller input).
+_NATIONAL = {"week": ("fct_national_weekly", "week_code"), "month": ("fct_national_monthly", "month_code")}
 
-def national_weeks(connection, first_week: str, last_week: str) -> list[Row]:
-    return fetch(connection, """
+
+def national_periods(connection, grain: str, first: str, last: str) -> list[Row]:
+    """National rows from period ``first`` to ``last`` (codes sort as text), oldest first."""
+    mart, period = _NATIONAL[grain]
+    return fetch(connection, f"""
         select *
-        from marts.fct_national_weekly
-        where week_code between $first_week and $last_week
-        order by week_code
-    """, first_week=first_week, last_week=last_week)
+        from marts.{mart}
+        where {period} between $first and $last
+        order by {period}
+    """, first=first, last=last)
+
+
+# --- Weekly ---------------------------------------------------------------------------------
 
 
 def weekly_compliance(connection, week: str) -> list[Row]:
@@ -178,15 +185,6 @@ def missing_weekly_reports(connection, week: str, previous_week: str) -> list[Ro
 
 
 # --- Monthly --------------------------------------------------------------------------------
-
-def national_months(connection, first_month: str, last_month: str) -> list[Row]:
-    return fetch(connection, """
-        select *
-        from marts.fct_national_monthly
-        where month_code between $first_month and $last_month
-        order by month_code
-    """, first_month=first_month, last_month=last_month)
-
 
 def monthly_by_departement(connection, month: str) -> list[Row]:
     return fetch(connection, """

@@ -19,9 +19,10 @@ from orchestration.reports.document import (
     KeyFigure,
     Table,
     figures_with_change,
+    reading_notes,
     trend_chart,
 )
-from orchestration.reports.formatting import fr_int
+from orchestration.reports.formatting import fr_int, fr_percent
 from orchestration.reports.labels import COVERAGE, COVERAGE_COUNTS, STATUS, WEEKLY_MEASURES
 from orchestration.reports.source import ReportError
 
@@ -47,7 +48,7 @@ def period_label(week: str) -> str:
 def build_document(connection, week: str, known_at: datetime, pending_uploads: int = 0) -> Document:
     """The synthesis of ``week`` from the marts behind ``connection``."""
     previous_week = shift_week(week, -1)
-    trend = queries.national_weeks(connection, shift_week(week, -(TREND_WEEKS - 1)), week)
+    trend = queries.national_periods(connection, "week", shift_week(week, -(TREND_WEEKS - 1)), week)
     by_week = {row["week_code"]: row for row in trend}
     if week not in by_week:
         latest = trend[-1]["week_code"] if trend else "aucune"
@@ -74,17 +75,13 @@ def build_document(connection, week: str, known_at: datetime, pending_uploads: i
     )
     chart = trend_chart(f"Évolution nationale sur {TREND_WEEKS} semaines", trend, "week_code",
                         {key: WEEKLY_MEASURES[key] for key in CHART_MEASURES})
-    notes = [
-        "Totaux nationaux : somme des rapports reçus ; un département sans rapport n'est pas compté "
-        "(il n'est pas compté comme zéro).",
+    notes = reading_notes(
+        "rapports hebdomadaires", pending_uploads,
         "« Néant » : rapport reçu sans nouveau signalement dans la semaine (il est aussi compté "
         "à l'heure ou en retard selon sa date de dépôt).",
         f"Évolution notable : écart d'au moins {queries.NOTABLE_MIN_DELTA} et d'au moins "
-        f"{queries.NOTABLE_MIN_RATIO:.0%} par rapport à la semaine précédente.".replace("%", "\u202f%"),
-    ]
-    if pending_uploads:
-        notes.append(f"{fr_int(pending_uploads)} dépôt(s) reçu(s) ne sont pas encore intégrés à ces "
-                     "chiffres (intégration en cours).")
+        f"{fr_percent(queries.NOTABLE_MIN_RATIO)} par rapport à la semaine précédente.",
+    )
     return Document(
         slug=f"synthese-hebdomadaire-{week}",
         title="Synthèse nationale hebdomadaire — prévention de la radicalisation (CIPD)",
@@ -95,7 +92,7 @@ def build_document(connection, week: str, known_at: datetime, pending_uploads: i
         key_figures=key_figures,
         tables=tables,
         chart=chart,
-        notes=tuple(notes),
+        notes=notes,
     )
 
 
