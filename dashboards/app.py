@@ -14,7 +14,7 @@ import streamlit as st
 # ``streamlit run`` puts this folder, not the repository, on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboards import auth, ui  # noqa: E402
+from dashboards import auth, small_counts, ui  # noqa: E402
 from dashboards.roles import Role  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
@@ -43,6 +43,8 @@ def sidebar(account) -> None:
     with st.sidebar:
         st.markdown(f"**{account.name}**  \n{account.role.label}")
         st.caption(ui.freshness_line())
+        if note := small_counts.note(account.role):
+            st.caption(note)
         st.button("Se déconnecter", on_click=auth.sign_out, icon=":material/logout:")
 
 

@@ -41,9 +41,9 @@ DERIVED = {
     "moyenne_12_semaines": ("nouveaux_signalements",),
 }
 PERIOD_COLUMNS = ("week_code", "month_code")
-#: Shown under a page to readers below national.
-NOTE = ("secret statistique : effectifs de 1 à {threshold} masqués (cellules vides), ainsi que "
-        "ceux qui permettraient de les retrouver à partir d'un total")
+#: Shown in the sidebar to readers below national.
+NOTE = ("Secret statistique : les effectifs de 1 à {threshold} sont masqués (cellules vides), "
+        "ainsi que ceux qui permettraient de les retrouver à partir d'un total.")
 
 
 @cache
