@@ -189,6 +189,20 @@ def _set_aside(settings: Settings, stamp: str) -> Path | None:
     return kept
 
 
+def _adopt_build_state(staged: Settings, settings: Settings) -> None:
+    """The incremental builds' record of the last successful build must describe the new
+    warehouse, not the replaced one: take the staging build's (or, lacking one, force the
+    next build to be a full refresh). The caller holds the warehouse lock."""
+    from orchestration import incremental_state
+
+    source, target = incremental_state.state_path(staged), incremental_state.state_path(settings)
+    if source.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    else:
+        incremental_state.forget(settings)
+
+
 def rebuild(settings: Settings | None = None, *, publish: bool = True, unit_tests: bool = False,
             actor: str | None = None) -> RebuildResult:
     """Build a new warehouse from the landing zone, swap it in, publish it.
@@ -223,6 +237,7 @@ def rebuild(settings: Settings | None = None, *, publish: bool = True, unit_test
         with warehouse_lock(settings):
             replaced = _set_aside(settings, stamp)
             os.replace(staged.warehouse_path, settings.warehouse_path)
+            _adopt_build_state(staged, settings)
             fsync_dir(settings.warehouse_path.parent)
         if publish:
             publish_marts(settings, run_results_path=staged.dbt_target_dir / "run_results.json")
