@@ -69,14 +69,6 @@ def prune_backups(settings: Settings) -> tuple[Path, ...]:
     return tuple(removed)
 
 
-def _fsync_file(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def backup_warehouse(settings: Settings | None = None) -> BackupResult:
     """Checkpoint, copy, test-open and keep a backup; prune past the retention."""
     import duckdb
@@ -99,7 +91,8 @@ def backup_warehouse(settings: Settings | None = None) -> BackupResult:
                               "« cipd rebuild » au lieu de le sauvegarder") from error
         try:
             shutil.copyfile(settings.warehouse_path, temporary)
-            _fsync_file(temporary)
+            with temporary.open("rb") as copied:
+                os.fsync(copied.fileno())
             check = check_database(temporary)
             if not check.ok:
                 raise BackupError(f"la copie ne se relit pas ({check.problem}) : l'entrepôt est "

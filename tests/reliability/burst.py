@@ -94,20 +94,20 @@ def plan_burst(seed: int, *, first_window: float, extra_uploads: int, extra_wind
                                rng.choice(FORMATS), "first")
         latest[code] = upload
         plan.append(upload)
+    # arrival instants in order, so each département's corrections follow each other
+    instants = iter(sorted(first_window + rng.uniform(0, extra_window) for _ in range(extra_uploads)))
     extra = 0
     while extra < extra_uploads:
-        at = first_window + rng.uniform(0, extra_window)
+        at = next(instants)
         code = rng.choice(codes)
         if rng.random() < double_click_share and extra + 2 <= extra_uploads:
             twin = PlannedUpload(at, code, latest[code].figures, latest[code].fmt, "double_click")
             plan += [twin, twin]
+            next(instants)  # two uploads: keep one instant per upload across the window
             extra += 2
             continue
         versions[code] += 1
         upload = PlannedUpload(at, code, _figures(rng, versions[code]), rng.choice(FORMATS), "correction")
-        # a correction follows what the agent last sent: keep per-département order
-        if upload.at <= latest[code].at:
-            upload = PlannedUpload(latest[code].at + 0.5, code, upload.figures, upload.fmt, "correction")
         latest[code] = upload
         plan.append(upload)
         extra += 1

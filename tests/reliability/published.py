@@ -3,11 +3,12 @@ of conftest.py: several test folders have one, so ``import conftest`` is ambiguo
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from burst import BASE
 from data_contracts.settings import Settings, get_settings
@@ -20,14 +21,8 @@ def published_copy(source: Path, home: Path) -> Iterator[Settings]:
     from dashboards import users
 
     shutil.copytree(source, home, symlinks=True)
-    saved = {key: os.environ.get(key) for key in ("CIPD_HOME", "CIPD_NOW")}
-    os.environ.update(CIPD_HOME=str(home), CIPD_NOW=BASE.isoformat())
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CIPD_HOME", str(home))
+        patch.setenv("CIPD_NOW", BASE.isoformat())
         users.ensure_demo_users(get_settings())
         yield get_settings()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

@@ -124,6 +124,13 @@ def test_a_rebuild_whose_build_fails_leaves_the_old_warehouse_untouched(burst_co
 
 @pytest.mark.soak
 def test_rebuilding_a_healthy_warehouse_reports_identical_marts(burst_copy, capsys):
+    from orchestration.build import build
+
     assert main(["rebuild"]) == 0
     out = capsys.readouterr().out
     assert "Marts identiques à ceux d'avant" in out, out
+    rebuilt = check_warehouse(burst_copy).mart_hashes()
+    # the next regular build carries on incrementally from the rebuilt warehouse, unchanged
+    after = build(burst_copy, unit_tests=False)
+    assert after.success and after.full_refresh_reason is None
+    assert check_warehouse(burst_copy).mart_hashes() == rebuilt

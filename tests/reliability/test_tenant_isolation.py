@@ -142,3 +142,25 @@ def test_every_download_is_in_the_audit_trail(published, downloads):
     assert sorted(e["detail"]["file"] for e in exports) == sorted(data_files)
     assert {e["actor"] for e in exports} == {"web:demo-departement"}
     assert {e["departement"] for e in exports} == {"69"}
+
+
+def test_caches_are_keyed_by_role(published, downloads):
+    """The national role reads the canary first; a département reader asking the same thing
+    next must not be served the national answer from a cache."""
+    from dashboards import queries
+    from dashboards.roles import Role
+
+    week = queries.current_week()
+    national = queries.weekly_by_departement(Role.parse("national"), week)
+    assert CANARY in set(national["departement_code"])
+    own = queries.weekly_by_departement(Role.parse("departement:69"), week)
+    assert set(own["departement_code"]) == {"69"}
+    run_page("national", "fiche_departement", query={"departement": CANARY})
+    at = run_page("departement:69", "fiche_departement", query={"departement": CANARY})
+    assert str(CANARY_STOCK) not in visible_text(at)
+
+
+def test_readers_below_national_are_told_why_cells_are_empty(published, downloads):
+    note = "Secret statistique : les effectifs de 1 à 10 sont masqués"
+    assert any(note in c.value for c in run_page("departement:69", "remontees").sidebar.caption)
+    assert not any(note in c.value for c in run_page("national", "remontees").sidebar.caption)
