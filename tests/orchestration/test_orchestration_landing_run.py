@@ -74,3 +74,27 @@ def test_a_new_upload_runs_the_landing_job_and_is_published(hub_copy):
     replay = built_hub.run_landing_job({"cipd/submission_id": receipt.submission_id})
     assert replay.success
     assert built_hub.settings.serving_path.stat().st_mtime_ns == published_before
+
+
+def test_an_upload_waiting_longer_than_the_setting_fails_the_freshness_check(hub_copy):
+    import os
+    import time
+
+    from orchestration.assets.serving import FRESHNESS_CHECK
+    from orchestration.sensors import freshness_sensor
+
+    receipt = send_weekly(hub_copy.settings, "13", "2026-W48", at=hub_copy.settings.now)
+    receipt_path = next(hub_copy.settings.landing_dir.glob(f"receipts/*/*/{receipt.submission_id}.json"))
+    hub = hub_for(hub_copy.settings)
+
+    fresh = freshness_sensor(build_sensor_context(resources={"hub": hub}))
+    (evaluation,) = fresh.asset_events
+    assert evaluation.check_name == FRESHNESS_CHECK and evaluation.passed  # waiting, within the limit
+
+    landed_long_ago = time.time() - (hub_copy.settings.freshness_minutes + 1) * 60
+    os.utime(receipt_path, (landed_long_ago, landed_long_ago))
+    stale = freshness_sensor(build_sensor_context(cursor=fresh.cursor, resources={"hub": hub}))
+    (evaluation,) = stale.asset_events
+    assert not evaluation.passed
+    assert evaluation.metadata["pending_submissions"].value == 1
+    assert receipt.submission_id in evaluation.description
