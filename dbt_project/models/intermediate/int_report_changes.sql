@@ -1,4 +1,4 @@
--- depends_on: {{ ref('stg_weekly_reports') }}, {{ ref('stg_monthly_reports') }}, {{ ref('ref_departements') }}
+-- depends_on: {{ ref('stg_weekly_reports') }}, {{ ref('stg_monthly_reports') }}, {{ ref('stg_good_practices') }}, {{ ref('ref_departements') }}
 {# What this build must recompute: the (reporting unit, period) keys whose figures or grid
     row may have changed since the previous build. The incremental models delete and rebuild
     exactly these keys (macros/incremental_changes.sql), so a build costs what changed, not
@@ -132,11 +132,33 @@ changed_months as (
 
 ),
 
+changed_practices as (
+
+    select distinct departement_code, month_code
+    from {{ ref('stg_good_practices') }}
+    where submission_id in (select submission_id from new_submissions)
+
+),
+
+{#- Receipts (accepted or not) are numbered per département: its new ones renumber its own. #}
+receipt_departements as (
+
+    select distinct departement_code
+    from submissions
+    where submission_id in (select submission_id from new_submissions)
+
+),
+
 keys as (
 
     select 'weekly' as report_kind, departement_code, week_code as period_code from changed_weeks
     union all
     select 'monthly' as report_kind, departement_code, month_code as period_code from changed_months
+    union all
+    select 'practices' as report_kind, departement_code, month_code as period_code from changed_practices
+    union all
+    select 'receipts' as report_kind, departement_code, cast(null as varchar) as period_code
+    from receipt_departements
 
 ),
 

@@ -1,8 +1,16 @@
+-- depends_on: {{ ref('int_report_changes') }}
+{{ config(materialized='incremental', unique_key=['departement_code', 'month_code', 'titre'], incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
 with
 
 good_practices as (
 
     select * from {{ ref('int_good_practices_latest') }}
+    {%- if is_incremental() %}
+    -- its practices, or the month's indicators (monthly report, weeks of the month), changed
+    where {{ changed(['weekly', 'monthly', 'practices'], [['departement_code', 'changes.departement_code'],
+                                                          ['month_code', 'changes.month_code']]) }}
+    {%- endif %}
 
 ),
 

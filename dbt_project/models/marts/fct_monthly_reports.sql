@@ -13,12 +13,18 @@ with
 departements as (
 
     select * from {{ ref('dim_departement') }}
+    {%- if is_incremental() %}
+    where {{ changed(['monthly'], [['departement_code', 'changes.departement_code']]) }}
+    {%- endif %}
 
 ),
 
 months as (
 
     select * from {{ ref('dim_month') }}
+    {%- if is_incremental() %}
+    where {{ changed_periods('monthly', 'month_code') }}
+    {%- endif %}
 
 ),
 

@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('int_report_changes') }}
+{{ config(materialized='incremental', unique_key='submission_id', incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
 {#- Version numbers count accepted uploads of the same département, kind and periods, in
     order of receipt: the question a département asks is "is this my correction?". -#}
 with
@@ -6,6 +9,9 @@ submissions as (
 
     select * from {{ ref('stg_submissions') }}
     where {{ known_at_filter('received_at') }}
+    {%- if is_incremental() %}
+        and {{ changed(['receipts'], [['departement_code', 'changes.departement_code']]) }}
+    {%- endif %}
 
 ),
 

@@ -1,7 +1,8 @@
 {#- The model holds every combination of the dimensions' keys exactly once, and nothing else:
     fails with each missing combination, each duplicated one and each key unknown to its
     dimension. `dimensions` maps the model's key column to the dimension model listing its
-    values. -#}
+    values. With a `changed:` where (macros/incremental_changes.sql), only the changed keys are
+    expected. -#}
 {% test complete_grid(model, dimensions) %}
 {%- set columns = dimensions.keys() | list -%}
 
@@ -19,6 +20,15 @@ expected as (
         {%- endfor %}
 
 ),
+{%- set scope = changed_scope_condition('expected') %}
+{%- if scope is not none %}
+
+expected_changed as (
+
+    select * from expected where {{ scope }}
+
+),
+{%- endif %}
 
 actual as (
 
@@ -34,7 +44,7 @@ select
     {%- endfor %}
     expected.{{ columns[0] }} is not null as is_expected,
     coalesce(actual.occurrences, 0) as occurrences
-from expected
+from {{ 'expected_changed as expected' if scope is not none else 'expected' }}
 full outer join actual
     on {% for column in columns -%}
         expected.{{ column }} = actual.{{ column }}{{ ' and ' if not loop.last }}
