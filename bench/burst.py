@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bench.figures import Figure
-from bench.homes import BenchHomes, weekly_upload
+from bench.homes import BenchHomes, next_received_at, weekly_upload
 from bench.timing import percentile, timed
 from data_contracts import calendar
 from data_contracts.referential import departements
@@ -30,7 +30,7 @@ def _send(settings, departement: str, week: str, version: int):
     from ingestion.submit import submit
 
     receipt = submit("weekly", weekly_upload(departement, week, version), f"hebdo_{departement}.csv",
-                     departement, settings=settings)
+                     departement, settings=settings, received_at=next_received_at())
     if receipt.status != "accepted":
         raise RuntimeError(f"burst upload refused: {[str(e) for e in receipt.errors][:2]}")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 
 from bench.figures import Figure
-from bench.homes import LANDING_SELECT, BenchHomes, weekly_upload
+from bench.homes import LANDING_SELECT, BenchHomes, next_received_at, weekly_upload
 from bench.timing import timed
 from data_contracts.calendar import current_week, now_utc
 from data_contracts.settings import Settings
@@ -36,7 +36,8 @@ def one_week_builds(settings: Settings, rounds: int = ROUNDS, offset: int = 0) -
     for number in range(rounds):
         departement = DEPARTEMENTS[(offset + number) % len(DEPARTEMENTS)]
         receipt = submit("weekly", weekly_upload(departement, week, 1000 + offset + number),
-                         f"hebdo_{departement}_{week}.csv", departement, settings=settings)
+                         f"hebdo_{departement}_{week}.csv", departement, settings=settings,
+                         received_at=next_received_at())
         if receipt.status != "accepted":
             raise RuntimeError(f"upload refused: {[str(e) for e in receipt.errors]}")
         ingest_pending(settings)

@@ -18,7 +18,7 @@ import sys
 import time
 
 from bench.figures import Figure
-from bench.homes import LANDING_SELECT, BenchHomes, weekly_upload
+from bench.homes import LANDING_SELECT, BenchHomes, next_received_at, weekly_upload
 from bench.subprocess_timing import environment
 from bench.timing import percentile
 from data_contracts import calendar
@@ -61,7 +61,7 @@ def _submit(settings: Settings, departement: str, week: str, version: int):
     from ingestion.submit import submit
 
     receipt = submit("weekly", weekly_upload(departement, week, version), f"hebdo_{departement}.csv",
-                     departement, settings=settings)
+                     departement, settings=settings, received_at=next_received_at())
     if receipt.status != "accepted":
         raise RuntimeError(f"upload refused: {[str(e) for e in receipt.errors][:2]}")
     return receipt
