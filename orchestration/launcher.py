@@ -10,6 +10,7 @@ only when there is no serving database yet.
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -107,7 +108,9 @@ def services(settings: Settings, port: int, dagster_port: int | None, address: s
         name="streamlit",
         command=[str(bin_dir / "streamlit"), "run", str(REPO_ROOT / "dashboards" / "app.py"),
                  "--server.port", str(port), "--server.address", address,
-                 "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                 # the server refuses bigger uploads than the submit path would (MiB)
+                 "--server.maxUploadSize", str(math.ceil(settings.max_upload_bytes / 1024 / 1024))],
         env=env, health_url=f"http://{address}:{port}/_stcore/health")]
     if dagster_port is not None:
         found.append(Service(
