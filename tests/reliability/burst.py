@@ -31,6 +31,7 @@ from data_contracts.settings import Settings
 from ingestion import sandbox
 from ingestion.demo_files import SUFFIXES, render
 from ingestion.receipt import Receipt
+from orchestration.publication import serving_connection
 
 #: Thursday 2026-11-26, 09:00 UTC (10:00 Paris), two hours before the W48 deadline.
 BASE = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
@@ -217,7 +218,9 @@ def check_no_partial_submission(settings: Settings) -> None:
                                          not in (select submission_id from raw.submissions)""").fetchone()[0]
                 assert mismatched == [] and orphans == 0, (mismatched, orphans)
     if settings.serving_path.exists():
-        with duckdb.connect(str(settings.serving_path), read_only=True) as con:
+        # the same locked connection as the submit path's history reads in this process
+        # (DuckDB refuses two configurations for one file in one process)
+        with serving_connection(settings) as con:
             con.execute("select count(*) from marts.fct_submissions").fetchone()
 
 
@@ -294,7 +297,7 @@ def verify(home: Path, outcome: BurstOutcome) -> Verification:
         row_duplicates = [r[0] for r in con.execute("""
             select submission_id from raw.weekly_reports group by submission_id, source_row
             having count(*) > 1""").fetchall()]
-    with duckdb.connect(str(settings.serving_path), read_only=True) as con:
+    with serving_connection(settings) as con:
         published = {r[0] for r in con.execute("select submission_id from marts.fct_submissions").fetchall()}
         shown = {r[0]: r[1:] for r in con.execute(
             f"select departement_code, submission_id, version_count, {', '.join(MEASURES)} "

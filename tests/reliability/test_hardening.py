@@ -84,6 +84,14 @@ def test_upload_limit_of_the_server_is_the_submit_paths():
     assert config["enableXsrfProtection"] is True
 
 
+def test_cipd_up_starts_the_server_with_the_submit_paths_limit(tmp_path):
+    from orchestration.launcher import services
+
+    settings = Settings(home=tmp_path, max_upload_bytes=12 * MIB + 1)
+    command = services(settings, 8501, None, "127.0.0.1")[0].command
+    assert command[command.index("--server.maxUploadSize") + 1] == "13"
+
+
 # --- Upload page ------------------------------------------------------------------------------------
 
 def test_upload_widget_enforces_the_submit_paths_limit(published, no_component_scan):
