@@ -21,9 +21,9 @@ from data_contracts.settings import Settings, get_settings
 
 BENCH_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 SCALE = 100
-#: What an upload can change: every dbt node downstream of the raw tables (the landing job's
-#: selection), without the seeds and calendars.
-LANDING_SELECT = "source:raw+"
+#: What the landing job builds (orchestration.jobs): every dbt node downstream of the raw
+#: tables, and the models that embed the build's clock; not the seeds.
+LANDING_SELECT = "source:raw+ int_weekly_deadlines dim_week dim_month"
 
 
 @dataclass

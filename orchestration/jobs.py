@@ -6,11 +6,17 @@ documents (read-only on ``serving.duckdb``) never wait behind a build.
 
 from __future__ import annotations
 
-from dagster import AssetsDefinition, AssetSelection, define_asset_job
+from dagster import AssetKey, AssetsDefinition, AssetSelection, define_asset_job
 
 from orchestration.dagster_home import WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE
 
 DOCUMENTS_GROUP = "documents"
+
+#: dbt models whose SQL embeds the build's clock (var as_of, else when the run started): the
+#: expected grids and the calendar dimensions. Not downstream of the raw tables, but a landing
+#: run must rebuild them, or the grids would stop at the week of the last full rebuild.
+CLOCK_MODELS = (AssetKey(["intermediate", "int_weekly_deadlines"]), AssetKey(["marts", "dim_week"]),
+                AssetKey(["marts", "dim_month"]))
 
 LANDING_JOB_NAME = "ingest_build_publish"
 REBUILD_JOB_NAME = "rebuild_warehouse"
@@ -21,11 +27,12 @@ MONTHLY_JOB_NAME = "monthly_report_job"
 
 def build_jobs(ingestion: AssetsDefinition, warehouse: AssetsDefinition, serving: AssetsDefinition) -> list:
     """The landing job runs what an upload can change: the loader, every dbt model downstream
-    of the raw tables (not the seeds and calendars), and publishing. The rebuild job runs all
+    of the raw tables and the clock's models (not the seeds), and publishing. The rebuild job runs all
     of the warehouse (after a change to the seeds or the dbt project)."""
     landing = define_asset_job(
         LANDING_JOB_NAME,
-        selection=AssetSelection.assets(ingestion).downstream() - AssetSelection.groups(DOCUMENTS_GROUP),
+        selection=(AssetSelection.assets(ingestion).downstream() | AssetSelection.assets(*CLOCK_MODELS))
+        - AssetSelection.groups(DOCUMENTS_GROUP),
         tags={WAREHOUSE_TAG: WAREHOUSE_TAG_VALUE},
         description="Chargement des dépôts, dbt build des modèles alimentés par les tables brutes, publication.",
     )
