@@ -25,8 +25,8 @@ from bench.timing import percentile
 from data_contracts import calendar
 from data_contracts.settings import REPO_ROOT, Settings
 
-ROUNDS = 6
-BASELINE_ROUNDS = 3
+ROUNDS = 5
+BASELINE_ROUNDS = 2
 DEPARTEMENTS = ("01", "2A", "33", "44", "59", "67", "971", "75", "13")
 ROUND_TIMEOUT = 180.0
 DAEMON_READY_TIMEOUT = 240.0
