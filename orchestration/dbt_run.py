@@ -6,12 +6,12 @@ Why not ``DbtCliResource.cli(["build"]).stream()``: it starts ``dbt`` as a subpr
 outcomes into the events dagster-dbt would emit: a materialisation per model or seed built and
 an asset check result per dbt test, so the lineage and the checks show in the UI.
 
-What to build is what Dagster selected: the landing job selects every model downstream of the
-raw tables (what new uploads can change), a rebuild selects everything. Two exceptions: the
-first build of a warehouse builds everything (the seeds and dimensions do not exist yet), and a
-landing run whose upload is already published (an earlier run loaded and built it) builds
-nothing. "Already published" is sound because every landing run rebuilds *all* the models
-downstream of the raw tables, so a receipt in ``fct_submissions`` means its figures are too.
+What to build is what Dagster selected: the landing job selects every model but the seeds, a
+rebuild selects everything. Two exceptions: the first build of a warehouse builds everything
+(the seeds do not exist yet), and a landing run whose upload is already published (an earlier
+run loaded and built it) builds nothing. "Already published" is sound because every landing
+run rebuilds *all* the models, so a receipt in ``fct_submissions`` means its figures are too.
+(The incremental marts keep such a build to what changed: dbt decides that, not Dagster.)
 """
 
 from collections.abc import Iterator

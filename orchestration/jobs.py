@@ -11,6 +11,8 @@ from dagster import AssetKey, AssetsDefinition, AssetSelection, define_asset_job
 from orchestration.dagster_home import WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE
 
 DOCUMENTS_GROUP = "documents"
+#: Group of the dbt seeds (reference data and the deadline calendar).
+REFERENCE_GROUP = "reference"
 
 #: dbt models whose SQL embeds the build's clock (var as_of, else when the run started): the
 #: expected grids and the calendar dimensions. Not downstream of the raw tables, but a landing
@@ -26,15 +28,16 @@ MONTHLY_JOB_NAME = "monthly_report_job"
 
 
 def build_jobs(ingestion: AssetsDefinition, warehouse: AssetsDefinition, serving: AssetsDefinition) -> list:
-    """The landing job runs what an upload can change: the loader, every dbt model downstream
-    of the raw tables and the clock's models (not the seeds), and publishing. The rebuild job runs all
-    of the warehouse (after a change to the seeds or the dbt project)."""
+    """The landing job runs the loader, every dbt model (not the seeds, which change only with
+    the repository) and publishing: the models downstream of the raw tables hold the new
+    figures, and the calendars (current week, deadlines passed) move with the clock. The rebuild
+    job also reloads the seeds (after a change to them or to the dbt project)."""
     landing = define_asset_job(
         LANDING_JOB_NAME,
-        selection=(AssetSelection.assets(ingestion).downstream() | AssetSelection.assets(*CLOCK_MODELS))
-        - AssetSelection.groups(DOCUMENTS_GROUP),
+        selection=(AssetSelection.assets(ingestion, serving)
+                   | (AssetSelection.assets(warehouse) - AssetSelection.groups(REFERENCE_GROUP))),
         tags={WAREHOUSE_TAG: WAREHOUSE_TAG_VALUE},
-        description="Chargement des dépôts, dbt build des modèles alimentés par les tables brutes, publication.",
+        description="Chargement des dépôts, dbt build des modèles (hors référentiels), publication.",
     )
     rebuild = define_asset_job(
         REBUILD_JOB_NAME,

@@ -8,6 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from orchestration.dagster_home import WAREHOUSE_POOL
 from orchestration.dbt_run import run_dbt_build
+from orchestration.jobs import REFERENCE_GROUP
 from orchestration.resources import HubResource
 
 
@@ -16,7 +17,7 @@ class LayerTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
-            return "reference"
+            return REFERENCE_GROUP
         if dbt_resource_props["resource_type"] == "source":
             return "ingestion"
         fqn = dbt_resource_props.get("fqn", [])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 
 import duckdb
 import pytest
@@ -18,20 +17,12 @@ from dagster import DagsterInstance, Definitions, build_sensor_context
 from dagster_dbt import DbtProject
 
 from data_contracts.settings import Settings
-from landing_scenario import Scenario, land_scenario
+from landing_scenario import FROZEN_NOW, Scenario, hub_for, land_scenario
 from orchestration.build import BuildError
 from orchestration.definitions import build_definitions
 from orchestration.jobs import LANDING_JOB_NAME
-from orchestration.resources import HubResource, dbt_project
+from orchestration.resources import dbt_project
 from orchestration.sensors import landing_sensor
-
-#: Thursday 26 November 2026, 09:00 UTC (10:00 Paris), as in tests/conftest.py.
-FROZEN_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
-
-
-def hub_for(settings: Settings) -> HubResource:
-    return HubResource(home=str(settings.home), now=settings.now.isoformat() if settings.now else "")
-
 
 @pytest.fixture(scope="session")
 def manifest_project(tmp_path_factory) -> DbtProject:

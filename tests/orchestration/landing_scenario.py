@@ -26,6 +26,10 @@ from datetime import datetime, timedelta, timezone
 from data_contracts.calendar import week_monday
 from data_contracts.settings import Settings
 from ingestion.submit import submit
+from orchestration.resources import HubResource
+
+#: Thursday 26 November 2026, 09:00 UTC (10:00 Paris), as in tests/conftest.py.
+FROZEN_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
 WEEKS = ("2026-W45", "2026-W46", "2026-W47", "2026-W48")
 DEPARTEMENTS = ("01", "13", "2A", "69", "75", "971")
@@ -123,3 +127,8 @@ def land_scenario(settings: Settings) -> Scenario:
     refused = [r for r in scenario.receipts if r.status != "accepted"]
     assert not refused, [(r.filename, r.errors) for r in refused]
     return scenario
+
+
+def hub_for(settings: Settings) -> HubResource:
+    """The Dagster resource naming these settings explicitly (no environment variables)."""
+    return HubResource(home=str(settings.home), now=settings.now.isoformat() if settings.now else "")

@@ -7,7 +7,7 @@ import json
 import pytest
 from dagster import AssetKey, Definitions
 
-from conftest import FROZEN_NOW
+from landing_scenario import FROZEN_NOW
 from data_contracts.settings import Settings
 from orchestration.definitions import build_definitions
 from orchestration.jobs import LANDING_JOB_NAME, REBUILD_JOB_NAME

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from dagster import build_sensor_context
 
-from conftest import hub_for
-from landing_scenario import CORRECTED, DEPARTEMENTS, NIL, NOT_SENT, WEEKS, send_weekly, weekly_figures
+from landing_scenario import (
+    CORRECTED,
+    DEPARTEMENTS,
+    NIL,
+    NOT_SENT,
+    WEEKS,
+    hub_for,
+    send_weekly,
+    weekly_figures,
+)
 from orchestration.freshness import measure_freshness
 from orchestration.publication import published_submission_ids
 from orchestration.sensors import landing_sensor
