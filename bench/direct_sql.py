@@ -28,6 +28,14 @@ def _seed_sql(node: dict, project_dir: Path) -> str:
             f"select * from read_csv('{path}', header = true{options})")
 
 
+def _drop(connection, schema: str, alias: str) -> None:
+    kind = connection.execute(
+        "select table_type from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, alias]).fetchone()
+    if kind is not None:
+        connection.execute(f'drop {"view" if kind[0] == "VIEW" else "table"} "{schema}"."{alias}" cascade')
+
+
 def _swap(connection, node: dict) -> None:
     """dbt builds ``<name>__dbt_tmp`` then renames it over the model: do the same."""
     schema, alias = node["schema"], node["alias"]
@@ -66,6 +74,9 @@ def replay(warehouse: Path, target_dir: Path, project_dir: Path) -> dict[str, in
             if node["resource_type"] == "test":
                 connection.execute(sql).fetchall()
             else:
+                if f'{node["alias"]}__dbt_tmp' not in sql:
+                    # a full refresh of an incremental model: dbt dropped it, then created it
+                    _drop(connection, node["schema"], node["alias"])
                 connection.execute(sql)
                 _swap(connection, node)
         counts[node["resource_type"]] += 1
