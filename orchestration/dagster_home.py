@@ -17,6 +17,8 @@ from data_contracts.settings import Settings, get_settings
 #: Tag carried by every run that writes the warehouse; the run queue allows one at a time.
 WAREHOUSE_TAG = "cipd/warehouse"
 WAREHOUSE_TAG_VALUE = "write"
+#: Tag of a landing run: the upload it was started for (its run_key too).
+SUBMISSION_TAG = "cipd/submission_id"
 #: Concurrency pool of the steps that write the warehouse (ingest, dbt build, publish).
 WAREHOUSE_POOL = "warehouse"
 

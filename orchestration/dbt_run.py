@@ -28,10 +28,8 @@ from dagster import (
 from dagster_dbt.dagster_dbt_translator import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY
 
 from data_contracts.settings import Settings
+from orchestration.dagster_home import SUBMISSION_TAG
 from orchestration.publication import published_submission_ids
-
-#: Run tag the landing sensor sets: the upload the run was started for.
-SUBMISSION_TAG = "cipd/submission_id"
 
 
 def is_cold_start(settings: Settings) -> bool:

@@ -2,8 +2,8 @@
 
 The decision is a plain function (:func:`new_submissions`) so tests drive it without Dagster.
 The cursor follows the landing order (each receipt's mtime: a receipt is written once, last,
-by an atomic rename) rather than ``received_at``, which the demo may backdate: a backdated upload landing
-now must still be seen. Each submission gets its own run with ``run_key = submission_id``, so
+by an atomic rename) rather than ``received_at``, which the demo may backdate: a backdated
+upload landing now must still be seen. Each submission gets its own run with ``run_key = submission_id``, so
 Dagster never starts two runs for one upload even if the cursor were lost.
 
 The freshness sensor reports the serving check between runs (a check run only inside a landing
@@ -26,7 +26,7 @@ from dagster import (
 )
 
 from orchestration.assets.serving import freshness_fields
-from orchestration.dagster_home import WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE
+from orchestration.dagster_home import SUBMISSION_TAG, WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE
 from orchestration.freshness import measure_freshness
 from orchestration.jobs import LANDING_JOB_NAME
 from orchestration.publication import landed_submissions, published_submission_ids
@@ -61,7 +61,7 @@ def run_request_for(submission) -> RunRequest:
         run_key=submission.submission_id,
         tags={
             WAREHOUSE_TAG: WAREHOUSE_TAG_VALUE,
-            "cipd/submission_id": submission.submission_id,
+            SUBMISSION_TAG: submission.submission_id,
             "cipd/kind": submission.kind,
             "cipd/departement": submission.departement,
         },
