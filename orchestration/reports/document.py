@@ -23,6 +23,12 @@ class Column:
     kind: ColumnKind = "int"
 
 
+#: The columns that name a département, first in every per-département table.
+DEPARTEMENT_COLUMNS = (Column("departement_code", "Code", "text"),
+                       Column("departement_name", "Département", "text"))
+WITH_REGION = (*DEPARTEMENT_COLUMNS, Column("region_name", "Région", "text"))
+
+
 @dataclass(frozen=True)
 class Table:
     """One table of the document; ``sheet`` is its XLSX sheet name (31 characters at most,

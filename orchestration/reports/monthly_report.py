@@ -14,6 +14,8 @@ from pathlib import Path
 from data_contracts.calendar import month_first_day, parse_month, shift_month
 from orchestration.reports import queries
 from orchestration.reports.document import (
+    DEPARTEMENT_COLUMNS,
+    WITH_REGION,
     Column,
     Document,
     KeyFigure,
@@ -144,9 +146,7 @@ def _fipd_table(rows: list[dict]) -> Table:
 def _departements_table(rows: list[dict]) -> Table:
     shown = tuple({**row, "status_label": STATUS[row["status"]]} for row in rows)
     columns = (
-        Column("departement_code", "Code", "text"),
-        Column("departement_name", "Département", "text"),
-        Column("region_name", "Région", "text"),
+        *WITH_REGION,
         Column("status_label", "Statut", "text"),
         *(Column(key, MONTHLY_MEASURES[key]) for key in HEADLINE),
         Column("fipd_engage_eur", "FIPD engagé", "euros"),
@@ -160,8 +160,7 @@ def _practices_table(rows: list[dict]) -> Table:
                    "target_public": TARGET_PUBLICS.get(row["target_public_code"], row["target_public_code"])}
                   for row in rows)
     columns = (
-        Column("departement_code", "Code", "text"),
-        Column("departement_name", "Département", "text"),
+        *DEPARTEMENT_COLUMNS,
         Column("titre", "Pratique", "text"),
         Column("action_type", "Type d'action", "text"),
         Column("target_public", "Public visé", "text"),
@@ -174,8 +173,7 @@ def _practices_table(rows: list[dict]) -> Table:
 
 def _consistency_table(rows: list[dict]) -> Table:
     columns = (
-        Column("departement_code", "Code", "text"),
-        Column("departement_name", "Département", "text"),
+        *DEPARTEMENT_COLUMNS,
         Column("weeks_orientations_judiciaires", "Orientations (cumul hebdomadaire)"),
         Column("month_orientations_judiciaires", "Orientations (rapport mensuel)"),
         Column("weeks_nouveaux_signalements", "Nouveaux signalements (cumul hebdomadaire)"),

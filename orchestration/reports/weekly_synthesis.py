@@ -14,6 +14,8 @@ from pathlib import Path
 from data_contracts.calendar import parse_week, shift_month, shift_week, week_monday, week_thursday
 from orchestration.reports import queries
 from orchestration.reports.document import (
+    DEPARTEMENT_COLUMNS,
+    WITH_REGION,
     Column,
     Document,
     KeyFigure,
@@ -110,9 +112,7 @@ def _trend_table(trend: list[dict]) -> Table:
 def _compliance_table(rows: list[dict]) -> Table:
     shown = tuple({**row, "status_label": STATUS[row["status"]]} for row in rows)
     columns = (
-        Column("departement_code", "Code", "text"),
-        Column("departement_name", "Département", "text"),
-        Column("region_name", "Région", "text"),
+        *WITH_REGION,
         Column("status_label", "Statut", "text"),
         Column("first_received_at", "Premier dépôt (heure de Paris)", "datetime"),
         Column("version_count", "Versions"),
@@ -149,9 +149,7 @@ def _notable_table(rows: list[dict]) -> Table:
         change = None if row["value"] is None else row["value"] - row["previous_value"]
         shown.append({**row, "finding": finding, "change": change})
     columns = (
-        Column("departement_code", "Code", "text"),
-        Column("departement_name", "Département", "text"),
-        Column("region_name", "Région", "text"),
+        *WITH_REGION,
         Column("finding", "Constat", "text"),
         Column("previous_value", "Semaine précédente"),
         Column("value", "Semaine"),
@@ -189,8 +187,7 @@ def _consistency_table(stock: list[dict], weekly_vs_monthly: list[dict]) -> Tabl
         for row in weekly_vs_monthly
     ]
     columns = (
-        Column("departement_code", "Code", "text"),
-        Column("departement_name", "Département", "text"),
+        *DEPARTEMENT_COLUMNS,
         Column("period", "Période", "text"),
         Column("alert", "Alerte", "text"),
         Column("detail", "Détail", "text"),
