@@ -1,0 +1,79 @@
+"""Real-browser check of what AppTest cannot click: a préfecture agent signs in to a running
+``streamlit run``, downloads a table (generated on click, Streamlit's deferred download), and
+finds in the audit trail their sign-in and that export."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingestion.audit import read_events
+from published import published_copy
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
+from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="Debian's chromium is not installed (`make browser` installs it as root)"),
+]
+
+
+@pytest.fixture
+def running_dashboards(fast_burst, tmp_path):
+    with published_copy(fast_burst.home, tmp_path / "home") as settings:
+        from dashboards import users
+
+        password = {login: pw for login, pw, _ in users.ensure_demo_users(settings)}["demo-departement"]
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboards" / "app.py"),
+             "--server.port", str(port), "--server.address", "127.0.0.1"],
+            cwd=REPO, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, server)
+            yield settings, url, password
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def test_a_download_in_a_real_browser_is_generated_on_click_and_audited(running_dashboards):
+    from playwright.sync_api import sync_playwright
+
+    settings, url, password = running_dashboards
+    _, start = read_events(settings)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(accept_downloads=True, locale="fr-FR")
+            page.goto(url)
+            page.get_by_label("Identifiant").fill("demo-departement")
+            page.get_by_label("Mot de passe").fill(password)
+            page.get_by_role("button", name="Se connecter").click()
+            page.get_by_role("link", name="Remontées").click()
+            button = page.get_by_role("button", name="Télécharger (CSV)").first
+            button.wait_for(timeout=30_000)
+            with page.expect_download(timeout=30_000) as download:
+                button.click()
+            name = download.value.suggested_filename
+            content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        finally:
+            browser.close()
+    assert name.endswith(".csv") and content.startswith("departement_code;")
+    events, _ = read_events(settings, start)
+    assert [(e["action"], e["outcome"]) for e in events] == [("sign_in", "success"),
+                                                              ("export", "downloaded")]
+    assert events[1]["detail"]["file"] == name and events[1]["departement"] == "69"
