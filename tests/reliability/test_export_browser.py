@@ -1,11 +1,9 @@
-"""Real-browser check of what AppTest cannot click: a préfecture agent signs in to a running
-``streamlit run``, downloads a table (generated on click, Streamlit's deferred download), and
+"""Real-browser check of what AppTest cannot click: a préfecture agent signs in to the
+dashboards as ``cipd up`` runs them, downloads a table (generated on click, Streamlit's deferred download), and
 finds in the audit trail their sign-in and that export."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,9 +13,7 @@ from ingestion.audit import read_events
 from published import published_copy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
-from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[2]
+from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,26 +24,20 @@ pytestmark = [
 
 @pytest.fixture
 def running_dashboards(fast_burst, tmp_path):
-    with published_copy(fast_burst.home, tmp_path / "home") as settings:
-        from dashboards import users
+    """The dashboards as ``cipd up`` serves them, on the burst's published marts."""
+    from dashboards import users
+    from orchestration.launcher import services, wait_healthy
 
+    with published_copy(fast_burst.home, tmp_path / "home") as settings:
         password = {login: pw for login, pw, _ in users.ensure_demo_users(settings)}["demo-departement"]
         port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboards" / "app.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=REPO, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        url = f"http://127.0.0.1:{port}"
+        dashboards = services(settings, port, None, "127.0.0.1")[0]
+        dashboards.start(tmp_path)
         try:
-            _wait_healthy(url, server)
-            yield settings, url, password
+            assert wait_healthy(dashboards, 60), (tmp_path / "streamlit.log").read_text()
+            yield settings, f"http://127.0.0.1:{port}", password
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            dashboards.stop()
 
 
 def test_a_download_in_a_real_browser_is_generated_on_click_and_audited(running_dashboards):
