@@ -32,6 +32,7 @@ from ingestion import sandbox
 from ingestion.demo_files import SUFFIXES, render
 from ingestion.receipt import Receipt
 from orchestration.publication import serving_connection
+from writer_loop import RSS
 
 #: Thursday 2026-11-26, 09:00 UTC (10:00 Paris), two hours before the W48 deadline.
 BASE = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
@@ -176,7 +177,7 @@ class Writer:
         except FileNotFoundError:  # the writer has not started yet
             return []
         lines = [line.split() for line in text.splitlines() if line.strip()]
-        return [parts for parts in lines if parts[1] == str(self.process.pid)]
+        return [parts for parts in lines if parts[1] == str(self.process.pid) and parts[2] != RSS]
 
     def phase(self) -> str:
         marks = self._marks()
@@ -271,9 +272,10 @@ def run_burst(home: Path, plan: list[PlannedUpload], *, base: datetime, kills: i
         assert writer.process.wait(timeout=600) == 0, f"writer failed, see {log}"
     outcome.duration_seconds = time.monotonic() - started
     outcome.submit_peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    outcome.writer_peak_kib = max(
-        [int(line.split()[3]) for line in status.read_text().splitlines() if line.strip()]
-        + [resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss])
+    # the writers' own reports (RUSAGE_CHILDREN would count this process's pages, which a
+    # forked child holds until it execs)
+    outcome.writer_peak_kib = max(int(line.split()[3]) for line in status.read_text().splitlines()
+                                  if line.strip())
     return outcome
 
 

@@ -2,7 +2,8 @@
 load the landed uploads, ``dbt build``, publish — again and again until a stop file appears.
 
 Each phase is announced on one line of a status file (``<unix time> <pid> <phase> <max rss
-KiB>``) so the test knows where its SIGKILL landed and how much memory a writer used.
+KiB>``) so the test knows where its SIGKILL landed; ``rss`` lines, twice a second, tell how
+much memory a writer used up to its end, however it ended.
 
 Usage: ``python writer_loop.py STATUS_FILE STOP_FILE`` (CIPD_HOME and CIPD_NOW from the
 environment).
@@ -13,8 +14,12 @@ from __future__ import annotations
 import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
+
+#: The status lines that report memory only (not a phase).
+RSS = "rss"
 
 
 def mark(status: Path, phase: str) -> None:
@@ -27,8 +32,16 @@ def mark(status: Path, phase: str) -> None:
         os.close(descriptor)
 
 
+def watch_memory(status: Path, every: float = 0.5) -> None:
+    """Report the peak resident memory twice a second: a SIGKILL leaves no last word."""
+    while True:
+        mark(status, RSS)
+        time.sleep(every)
+
+
 def main(status: Path, stop: Path) -> int:
     mark(status, "start")
+    threading.Thread(target=watch_memory, args=(status,), daemon=True).start()
     from data_contracts.settings import get_settings
     from ingestion.loader import ingest_pending
     from orchestration.build import build
