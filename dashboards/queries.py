@@ -483,13 +483,7 @@ def cell_partners(role: Role, month: str) -> pl.DataFrame:
 
 # --- Bonnes pratiques ----------------------------------------------------------------------------
 
-def practices(role: Role, text: str = "", action_types: tuple[str, ...] = (),
-              publics: tuple[str, ...] = (), regions: tuple[str, ...] = (),
-              partner: str = "", departement: str | None = None) -> pl.DataFrame:
-    """The catalogue: every département's practices, searched and filtered; indicators of
-    départements outside the role are nulled by :func:`scoped`."""
-    return fetch("""
-        select * from {fct_good_practices}
+_PRACTICE_FILTERS = """
         where ($text = '' or strip_accents(lower(concat_ws(' ', titre, description, resultats,
                                                             partenaires)))
                              like '%' || strip_accents(lower($text)) || '%')
@@ -499,9 +493,41 @@ def practices(role: Role, text: str = "", action_types: tuple[str, ...] = (),
           and ($partner = '' or strip_accents(lower(partenaires))
                                 like '%' || strip_accents(lower($partner)) || '%')
           and ($departement::varchar is null or departement_code = $departement)
+"""
+
+
+def _practice_filters(text: str, action_types: tuple[str, ...], publics: tuple[str, ...],
+                      regions: tuple[str, ...], partner: str, departement: str | None) -> dict:
+    return {"text": text.strip(), "action_types": list(action_types), "publics": list(publics),
+            "regions": list(regions), "partner": partner.strip(), "departement": departement}
+
+
+def practices(role: Role, text: str = "", action_types: tuple[str, ...] = (),
+              publics: tuple[str, ...] = (), regions: tuple[str, ...] = (),
+              partner: str = "", departement: str | None = None,
+              limit: int | None = None) -> pl.DataFrame:
+    """The catalogue: every département's practices, searched and filtered; indicators of
+    départements outside the role are nulled by :func:`scoped`. ``limit``: the first ones
+    only (the page shows a few; at ×100 volume the whole catalogue is 200 000 texts)."""
+    return fetch(f"""
+        select * from {{fct_good_practices}}
+        {_PRACTICE_FILTERS}
         order by month_code desc, departement_code, titre
-    """, role, text=text.strip(), action_types=list(action_types), publics=list(publics),
-        regions=list(regions), partner=partner.strip(), departement=departement)
+        limit $limit
+    """, role, limit=limit,
+        **_practice_filters(text, action_types, publics, regions, partner, departement))
+
+
+def practices_found(role: Role, text: str = "", action_types: tuple[str, ...] = (),
+                    publics: tuple[str, ...] = (), regions: tuple[str, ...] = (),
+                    partner: str = "", departement: str | None = None) -> tuple[int, int]:
+    """How many practices :func:`practices` finds, and from how many départements."""
+    row = fetch(f"""
+        select count(*) as practices, count(distinct departement_code) as departements
+        from {{fct_good_practices}}
+        {_PRACTICE_FILTERS}
+    """, role, **_practice_filters(text, action_types, publics, regions, partner, departement)).row(0)
+    return int(row[0]), int(row[1])
 
 
 # --- Qualité des données ---------------------------------------------------------------------------

@@ -114,9 +114,19 @@ def paris_short(instant: datetime | None) -> str:
 
 
 def with_paris_times(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
-    """Replace UTC timestamp columns by how users read them (Paris wall-clock text)."""
-    return frame.with_columns(
-        pl.col(c).map_elements(paris, return_dtype=pl.String) for c in columns if c in frame.columns)
+    """Replace UTC timestamp columns by how users read them (Paris wall-clock text), as
+    :func:`paris` writes them. Vectorised (polars' time zones) for timestamp columns: the
+    practices catalogue converts 200 000 rows at ×100 volume, seconds one value at a time."""
+    converted = []
+    for column in (c for c in columns if c in frame.columns):
+        dtype = frame.schema[column]
+        if isinstance(dtype, pl.Datetime):
+            utc = pl.col(column) if dtype.time_zone else pl.col(column).dt.replace_time_zone("UTC")
+            text = utc.dt.convert_time_zone(str(PARIS)).dt.strftime("%d/%m/%Y %H:%M") + " (heure de Paris)"
+            converted.append(text.fill_null("—").alias(column))
+        else:
+            converted.append(pl.col(column).map_elements(paris, return_dtype=pl.String))
+    return frame.with_columns(converted)
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -138,23 +148,27 @@ def _headers(frame: pl.DataFrame, column_config: dict | None) -> dict:
             **(column_config or {})}
 
 
-def audited_export(frame: pl.DataFrame, file_name: str, render) -> Callable[[], bytes]:
+def audited_export(frame: pl.DataFrame | Callable[[], pl.DataFrame], file_name: str,
+                   render) -> Callable[[], bytes]:
     """The file's bytes, produced when the user clicks (Streamlit's deferred download) and
-    recorded in the audit trail then: who exported which table, with which role."""
+    recorded in the audit trail then: who exported which table, with which role. ``frame``
+    may itself be deferred (a function), for a table too large to read on every render."""
     account = st.session_state.get(ACCOUNT_KEY)
 
     def produce() -> bytes:
-        data = render(frame)
+        table = frame() if callable(frame) else frame
+        data = render(table)
         audit_trail.record("export", account.login if account else None, "downloaded",
-                           account.role if account else None, file=file_name, rows=frame.height,
-                           columns=len(frame.columns), size_bytes=len(data))
+                           account.role if account else None, file=file_name, rows=table.height,
+                           columns=len(table.columns), size_bytes=len(data))
         return data
 
     return produce
 
 
-def downloads(frame: pl.DataFrame, name: str) -> None:
-    """The table behind a figure, as CSV and XLSX (cells neutralised by :mod:`exports`)."""
+def downloads(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str) -> None:
+    """The table behind a figure, as CSV and XLSX (cells neutralised by :mod:`exports`);
+    ``frame`` may be a function, read only when the user clicks."""
     base = slug(name)
     left, right = st.columns(2)
     left.download_button("Télécharger (CSV)", audited_export(frame, f"{base}.csv", to_csv_bytes),

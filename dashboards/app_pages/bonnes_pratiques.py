@@ -27,11 +27,14 @@ all_regions = regions()
 region_codes = c3.multiselect("Région", list(all_regions), format_func=all_regions.get)
 partner = c4.text_input("Partenaire", placeholder="ex. SPIP, ASE…")
 
-found = queries.practices(role, text, tuple(action_types), tuple(publics), tuple(region_codes), partner)
-st.write(f"**{found.height}** pratique(s) trouvée(s).")
-ui.caption(found["departement_code"].n_unique(), note="départements ayant proposé ces pratiques")
+SHOWN = 50
+search = (role, text, tuple(action_types), tuple(publics), tuple(region_codes), partner)
+count, departements_count = queries.practices_found(*search)
+found = queries.practices(*search, limit=SHOWN)
+st.write(f"**{count}** pratique(s) trouvée(s).")
+ui.caption(departements_count, note="départements ayant proposé ces pratiques")
 
-for practice in found.head(50).iter_rows(named=True):
+for practice in found.iter_rows(named=True):
     header = ui.md_escape(f"{practice['titre']} — {practice['departement_code']} "
                           f"{practice['departement_name']} ({practice['month_code']})")
     with st.expander(header):
@@ -52,12 +55,17 @@ for practice in found.head(50).iter_rows(named=True):
                 cols[i % 3].metric(label, "—" if value is None else f"{value:n}")
         else:
             st.caption("Indicateurs du département réservés à son périmètre.")
-if found.height > 50:
-    st.info(f"Seules les 50 premières pratiques sont affichées : affinez la recherche "
-            f"ou téléchargez le catalogue complet ({found.height}).")
+if count > SHOWN:
+    st.info(f"Seules les {SHOWN} premières pratiques sont affichées : affinez la recherche "
+            f"ou téléchargez le catalogue complet ({count}).")
 
-catalogue = found.with_columns(
-    pl.col("action_type_code").replace_strict(ACTION_TYPE_LABELS, default=pl.col("action_type_code")),
-    pl.col("target_public_code").replace_strict(PUBLIC_LABELS, default=pl.col("target_public_code")),
-).drop("submission_id", strict=False)
-ui.downloads(ui.with_paris_times(catalogue, "first_received_at", "received_at"), "catalogue bonnes pratiques")
+
+def catalogue() -> pl.DataFrame:
+    """Every practice found, read when the user downloads it (not on every render)."""
+    return ui.with_paris_times(queries.practices(*search).with_columns(
+        pl.col("action_type_code").replace_strict(ACTION_TYPE_LABELS, default=pl.col("action_type_code")),
+        pl.col("target_public_code").replace_strict(PUBLIC_LABELS, default=pl.col("target_public_code")),
+    ).drop("submission_id", strict=False), "first_received_at", "received_at")
+
+
+ui.downloads(catalogue, "catalogue bonnes pratiques")
