@@ -23,7 +23,20 @@ from ingestion.landing import list_landed
 from ingestion_helpers import to_csv, weekly
 
 BACKLOG = 200
-_LOADER = "from ingestion.loader import ingest_pending; ingest_pending(batch_size={batch})"
+# The loader announces each committed batch on stdout, so the test can kill it after a random
+# number of batches (a wall-clock delay lands before or after the whole backlog on a fast or a
+# loaded machine) and then a random few milliseconds later: between or inside transactions.
+_LOADER = """
+import sys
+from ingestion import loader
+_load_batch = loader._load_batch
+def announced(*args, **kwargs):
+    rows = _load_batch(*args, **kwargs)
+    print("batch", flush=True)
+    return rows
+loader._load_batch = announced
+loader.ingest_pending(batch_size={batch})
+"""
 
 
 @pytest.fixture(scope="module")
@@ -82,12 +95,16 @@ def _kill_and_rerun(home, seed: int, kills: int) -> list[int]:
     for _ in range(kills):
         batch = rng.choice([1, 1, 5, 25])
         loader = subprocess.Popen([sys.executable, "-c", _LOADER.format(batch=batch)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 3.0))
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for _ in range(rng.randint(1, 3)):
+            if not loader.stdout.readline():
+                break  # the loader finished (nothing left to load)
+        time.sleep(rng.uniform(0, 0.02))
         killed = loader.poll() is None
         if killed:
             loader.send_signal(signal.SIGKILL)
         loader.wait()
+        loader.stdout.close()
         loaded = _check_no_partial_submission(settings)
         if killed:
             after_kills.append(len(loaded))
