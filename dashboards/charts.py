@@ -68,6 +68,14 @@ def choropleth(frame: pl.DataFrame, indicator: str, label: str) -> go.Figure:
     return _layout(fig, label)
 
 
+#: plotly express spends a tenth of a second per figure validating and building it, and a page
+#: rebuilds every chart on each rerun (each click): figures depend only on their arguments, so
+#: they are cached like the data (measured at ×100 volume, with the settings no longer rebuilt at
+#: each call: a cached render of « Suivis et actions » went from 0.3–0.4 s to ~0.12 s).
+_FIGURE_CACHE = {"show_spinner": False, "max_entries": 500}
+
+
+@st.cache_data(**_FIGURE_CACHE)
 def trend(frame: pl.DataFrame, x: str, series: dict[str, str], title: str,
           percent: bool = False, shared_axis: bool = True) -> go.Figure:
     """Lines over time, one per measure (``series``: column → French label). Measures of
@@ -87,6 +95,7 @@ def trend(frame: pl.DataFrame, x: str, series: dict[str, str], title: str,
     return _layout(fig, title)
 
 
+@st.cache_data(**_FIGURE_CACHE)
 def bars(frame: pl.DataFrame, x: str, y: str, title: str, labels: dict[str, str] | None = None,
          color: str | None = None, horizontal: bool = False) -> go.Figure:
     fig = (px.bar(frame, y=x, x=y, color=color, labels=labels or {}, orientation="h")

@@ -6,8 +6,9 @@ Everything the hub writes lives under ``CIPD_HOME`` so that a deployment (or a t
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -89,5 +90,14 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
-    """Fresh settings from the environment (cheap; tests change the environment freely)."""
+    """The settings of the current environment: built again whenever a ``CIPD_*`` variable
+    (or the working directory, which a relative ``CIPD_HOME`` depends on) changes, so tests
+    change the environment freely. Building them costs milliseconds (pydantic-settings reads
+    and validates every field) and a dashboard page asks a dozen times per render."""
+    key = (os.getcwd(), tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith("CIPD_"))))
+    return _settings_for(key)
+
+
+@lru_cache(maxsize=16)
+def _settings_for(_environment: tuple) -> Settings:
     return Settings()
