@@ -20,6 +20,10 @@ class BuiltWarehouse:
     result: BuildResult
     repo_files_before: frozenset[Path]
 
+    @property
+    def repo_files_now(self) -> frozenset[Path]:
+        return project_files()
+
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(str(self.settings.warehouse_path), read_only=True) as connection:
             return connection.execute(sql, params or []).fetchall()

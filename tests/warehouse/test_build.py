@@ -8,7 +8,6 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from conftest import project_files
 
 WEEKS_SINCE_2014_W49 = 626  # 2014-W49 … 2026-W48 (ISO 2015 and 2020 have 53 weeks)
 
@@ -28,7 +27,7 @@ def test_build_runs_models_and_data_tests(built_warehouse):
 
 
 def test_build_writes_nothing_inside_the_repository(built_warehouse):
-    assert project_files() == built_warehouse.repo_files_before
+    assert built_warehouse.repo_files_now == built_warehouse.repo_files_before
     assert built_warehouse.settings.dbt_target_dir.joinpath("manifest.json").is_file()
     assert built_warehouse.settings.dbt_log_dir.joinpath("dbt.log").is_file()
 
