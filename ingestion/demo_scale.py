@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from data_contracts.raw_schema import LINEAGE_COLUMNS, RAW_TABLES, contract_columns
 from data_contracts.settings import Settings, get_settings
 from ingestion.lock import warehouse_lock
-from ingestion.raw_tables import SUBMISSIONS_COLUMNS, ensure_raw_tables
+from ingestion.raw_tables import SUBMISSIONS_COLUMNS, connect_warehouse
 
 SCALE_FILE = "benchmark_scale.json"
 SYNTHETIC_ACTOR = "benchmark:scale"
@@ -72,16 +72,13 @@ def _copy_sql(table: str, columns: list[str], scale: int, extra: dict[str, str])
 def scale_warehouse(scale: int, settings: Settings | None = None) -> ScaleResult:
     """Add ``scale - 1`` synthetic twins of every département's loaded reports (raw rows and
     receipts) and record the scale. Refuses a warehouse that was already scaled."""
-    import duckdb
-
     settings = settings or get_settings()
     if not 2 <= scale <= MAX_SCALE:
         raise ValueError(f"scale must be between 2 and {MAX_SCALE}, not {scale}")
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     rows_added: dict[str, int] = {}
-    with warehouse_lock(settings), duckdb.connect(str(settings.warehouse_path)) as con:
+    with warehouse_lock(settings), connect_warehouse(settings.warehouse_path) as con:
         con.execute("set enable_progress_bar = false")
-        ensure_raw_tables(con)
         already = con.execute("select count(*) from raw.submissions where actor = ?",
                               [SYNTHETIC_ACTOR]).fetchone()[0]
         if already:

@@ -21,7 +21,7 @@ from data_contracts.settings import Settings, get_settings
 from ingestion import audit
 from ingestion.landing import LandedSubmission, list_landed, list_quarantined
 from ingestion.lock import warehouse_lock
-from ingestion.raw_tables import AUDIT_COLUMNS, SUBMISSIONS_COLUMNS, ensure_raw_tables
+from ingestion.raw_tables import AUDIT_COLUMNS, SUBMISSIONS_COLUMNS, connect_warehouse
 
 DEFAULT_BATCH_SIZE = 100
 AUDIT_OFFSET_KEY = "audit_file_offset"
@@ -177,13 +177,10 @@ def pending_submissions(con: Any, settings: Settings) -> list[LandedSubmission]:
 def ingest_pending(settings: Settings | None = None, *, batch_size: int = DEFAULT_BATCH_SIZE,
                    lock_timeout: float | None = None, actor: str | None = None) -> IngestResult:
     """Load every pending submission, holding the warehouse lock for the whole run."""
-    import duckdb
-
     settings = settings or get_settings()
     result = IngestResult()
     with warehouse_lock(settings, timeout=lock_timeout):
-        with duckdb.connect(str(settings.warehouse_path)) as con:
-            ensure_raw_tables(con)
+        with connect_warehouse(settings.warehouse_path) as con:
             pending = pending_submissions(con, settings)
             for start in range(0, len(pending), max(1, batch_size)):
                 batch = pending[start:start + max(1, batch_size)]

@@ -3,9 +3,15 @@ tables of :mod:`data_contracts.raw_schema`. Portable SQL (DuckDB now, PostgreSQL
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from data_contracts.raw_schema import RAW_TABLES, raw_table_ddl
+from ingestion.atomic import fsync_dir
+
+#: A warehouse being created, beside its final place (same file system, so the rename is atomic).
+CREATING_SUFFIX = ".creating"
 
 SUBMISSIONS_COLUMNS: dict[str, str] = {
     "submission_id": "VARCHAR NOT NULL PRIMARY KEY",
@@ -61,3 +67,47 @@ def ensure_raw_tables(con: Any) -> None:
     con.execute(_ddl("submissions", SUBMISSIONS_COLUMNS))
     con.execute(_ddl("audit_log", AUDIT_COLUMNS))
     con.execute(_ddl("loader_state", STATE_COLUMNS))
+
+
+def create_warehouse(path: Path) -> None:
+    """Make sure ``path`` is a whole DuckDB warehouse with its raw tables, creating it if absent.
+
+    Why not let ``duckdb.connect`` create it: DuckDB writes a new file's headers in several
+    steps, and a writer killed between them leaves a file that no process can ever open again
+    ("exists, but it is not a valid DuckDB database file") — the hub would be down until someone
+    deletes it by hand. So a new warehouse is built under a temporary name, checkpointed, flushed
+    and renamed into place: ``path`` holds a complete database or does not exist.
+
+    Callers hold the warehouse lock, so any half-created file left by a killed predecessor is
+    garbage and is removed.
+    """
+    import duckdb
+
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in path.parent.glob(f".{path.name}.*{CREATING_SUFFIX}*"):
+        leftover.unlink(missing_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}{CREATING_SUFFIX}")
+    try:
+        with duckdb.connect(str(temporary)) as con:
+            ensure_raw_tables(con)
+            con.execute("checkpoint")
+        with temporary.open("rb") as created:
+            os.fsync(created.fileno())
+        os.replace(temporary, path)
+    finally:
+        for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    fsync_dir(path.parent)
+
+
+def connect_warehouse(path: Path) -> Any:
+    """A writable connection to the warehouse, created whole first if absent (the caller holds
+    the warehouse lock), with every raw table present."""
+    import duckdb
+
+    create_warehouse(path)
+    con = duckdb.connect(str(path))
+    ensure_raw_tables(con)
+    return con

@@ -177,13 +177,9 @@ def _outcomes(run_result: Any) -> tuple[NodeOutcome, ...]:
 
 def _ensure_raw_tables(settings: Settings) -> None:
     """A warehouse nobody has loaded yet still builds (an empty grid, every report missing)."""
-    import duckdb
+    from ingestion.raw_tables import connect_warehouse
 
-    from ingestion.raw_tables import ensure_raw_tables
-
-    settings.root.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(settings.warehouse_path)) as connection:
-        ensure_raw_tables(connection)
+    connect_warehouse(settings.warehouse_path).close()
 
 
 def build(settings: Settings | None = None, select: str | None = None,
