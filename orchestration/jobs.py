@@ -47,10 +47,10 @@ def build_jobs(ingestion: AssetsDefinition, warehouse: AssetsDefinition, serving
     )
     reminders = define_asset_job(
         REMINDERS_JOB_NAME, selection=AssetSelection.assets("reminder_list"),
-        description="Liste des départements à relancer (jeudi 10 h).")
+        description="Liste des départements à relancer (jour d’échéance, 10 h).")
     synthesis = define_asset_job(
         SYNTHESIS_JOB_NAME, selection=AssetSelection.assets("weekly_synthesis"),
-        description="Synthèse nationale hebdomadaire (jeudi 12 h 05).")
+        description="Synthèse nationale hebdomadaire (jour d’échéance, 12 h 05).")
     monthly = define_asset_job(
         MONTHLY_JOB_NAME, selection=AssetSelection.assets("monthly_report"),
         description="Rapport mensuel au cabinet du ministre.")

@@ -4,6 +4,11 @@ Every schedule states ``execution_timezone="Europe/Paris"``: the Thursday 12:05 
 11:05 UTC in winter and 10:05 UTC in summer, and a UTC cron would drift by an hour twice a year.
 Each tick names its period explicitly (derived from the scheduled instant, not from "now"), so
 a late or replayed tick still produces the document of the right week or month.
+
+The weekly documents follow the deadline, not the weekday: when a public holiday falls on the
+Thursday (Ascension always does), the holiday policy moves the deadline (to the Wednesday by
+default) and the reminder list and the synthesis move with it. Their crons therefore tick every
+working day at the set hour and a tick only runs on the day a week's national deadline falls.
 """
 
 from datetime import datetime
@@ -12,26 +17,45 @@ from dagster import (
     DefaultScheduleStatus,
     RunRequest,
     ScheduleEvaluationContext,
+    SkipReason,
     schedule,
 )
 
-from data_contracts.calendar import UTC, current_month, current_week, shift_month
+from data_contracts.calendar import (
+    PARIS,
+    UTC,
+    current_month,
+    current_week,
+    deadline_day,
+    shift_month,
+    shift_week,
+    week_thursday,
+)
 from data_contracts.settings import Settings
 from orchestration.backup_job import BACKUP_CRON, nightly_backup
 from orchestration.jobs import MONTHLY_JOB_NAME, REMINDERS_JOB_NAME, SYNTHESIS_JOB_NAME
 
 PARIS_TZ = "Europe/Paris"
-REMINDERS_CRON = "0 10 * * 4"   # Thursday 10:00: two hours before the weekly deadline
-SYNTHESIS_CRON = "5 12 * * 4"   # Thursday 12:05: just after the weekly deadline
+REMINDERS_CRON = "0 10 * * 1-5"  # 10:00 on the deadline day: two hours before the deadline
+SYNTHESIS_CRON = "5 12 * * 1-5"  # 12:05 on the deadline day: just after the deadline
 
 
 def monthly_report_cron(settings: Settings) -> str:
     return f"0 {settings.monthly_report_hour} {settings.monthly_report_day} * *"
 
 
-def week_of_tick(scheduled: datetime) -> str:
-    """The ISO week a Thursday tick belongs to (the week being reported)."""
-    return current_week(scheduled.astimezone(UTC))
+def week_due_on_tick(scheduled: datetime, policy: str) -> str | None:
+    """The ISO week whose national deadline falls on the tick's Paris day, or None.
+
+    Normally the Thursday of the tick's own week; with a holiday the deadline may move to
+    another day of the same week, and the neighbours are checked too so a policy moving it
+    across a week boundary is still honoured."""
+    day = scheduled.astimezone(PARIS).date()
+    week = current_week(scheduled.astimezone(UTC))
+    for candidate in (week, shift_week(week, -1), shift_week(week, 1)):
+        if deadline_day(week_thursday(candidate), policy) == day:
+            return candidate
+    return None
 
 
 def month_of_tick(scheduled: datetime) -> str:
@@ -46,17 +70,23 @@ def _op_config(asset_name: str, **config: str) -> dict:
 def build_schedules(settings: Settings) -> list:
     @schedule(cron_schedule=REMINDERS_CRON, execution_timezone=PARIS_TZ, job_name=REMINDERS_JOB_NAME,
               default_status=DefaultScheduleStatus.RUNNING,
-              description="Jeudi 10 h (heure de Paris) : départements sans rapport pour la semaine.")
+              description=("Jour d'échéance (le jeudi, la veille si le jeudi est férié) à 10 h, heure "
+                           "de Paris : départements sans rapport pour la semaine."))
     def reminder_list_schedule(context: ScheduleEvaluationContext):
-        week = week_of_tick(context.scheduled_execution_time)
+        week = week_due_on_tick(context.scheduled_execution_time, settings.holiday_policy)
+        if week is None:
+            return SkipReason("Pas d'échéance hebdomadaire ce jour-là.")
         return RunRequest(run_key=f"reminders-{week}",
                           run_config=_op_config("reminder_list", week=week))
 
     @schedule(cron_schedule=SYNTHESIS_CRON, execution_timezone=PARIS_TZ, job_name=SYNTHESIS_JOB_NAME,
               default_status=DefaultScheduleStatus.RUNNING,
-              description="Jeudi 12 h 05 (heure de Paris) : synthèse nationale hebdomadaire.")
+              description=("Jour d'échéance (le jeudi, la veille si le jeudi est férié) à 12 h 05, "
+                           "heure de Paris : synthèse nationale hebdomadaire."))
     def weekly_synthesis_schedule(context: ScheduleEvaluationContext):
-        week = week_of_tick(context.scheduled_execution_time)
+        week = week_due_on_tick(context.scheduled_execution_time, settings.holiday_policy)
+        if week is None:
+            return SkipReason("Pas d'échéance hebdomadaire ce jour-là.")
         return RunRequest(run_key=f"synthesis-{week}",
                           run_config=_op_config("weekly_synthesis", week=week))
 

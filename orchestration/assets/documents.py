@@ -32,7 +32,8 @@ def _document_metadata(produced) -> dict:
 
 
 @asset(deps=[SERVING_KEY], group_name=DOCUMENTS_GROUP, kinds={"csv"},
-       description="Jeudi 10 h : départements sans rapport pour la semaine, avec le contact à relancer.")
+       description=("Jour d’échéance (jeudi, ou la veille d’un jeudi férié) à 10 h : départements sans "
+                    "rapport pour la semaine, avec le contact à relancer."))
 def reminder_list(config: WeekConfig, hub: HubResource) -> MaterializeResult:
     settings = hub.settings()
     produced = produce_reminder_list(settings, config.week or current_week(now_utc(settings.now)))

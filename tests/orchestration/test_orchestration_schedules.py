@@ -27,8 +27,8 @@ def fire_times(schedule, after: datetime, count: int) -> list[datetime]:
 
 
 @pytest.mark.parametrize(("name", "cron"), [
-    ("reminder_list_schedule", "0 10 * * 4"),
-    ("weekly_synthesis_schedule", "5 12 * * 4"),
+    ("reminder_list_schedule", "0 10 * * 1-5"),
+    ("weekly_synthesis_schedule", "5 12 * * 1-5"),
     ("monthly_report_schedule", "0 9 6 * *"),
 ])
 def test_each_schedule_says_its_time_in_paris(schedules, name, cron):
@@ -36,16 +36,59 @@ def test_each_schedule_says_its_time_in_paris(schedules, name, cron):
     assert schedules[name].execution_timezone == "Europe/Paris"
 
 
-def test_the_synthesis_fires_at_12_05_paris_on_both_sides_of_the_dst_change(schedules):
+def runs(schedule, after: datetime, count: int) -> list[tuple[datetime, str]]:
+    """The ticks that start a run (the others skip: no deadline that day), with their week."""
+    found = []
+    for tick in fire_times(schedule, after, 60):
+        result = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick))
+        if result.run_requests:
+            (config,) = result.run_requests[0].run_config["ops"].values()
+            found.append((tick, config["config"]["week"]))
+        if len(found) == count:
+            return found
+    raise AssertionError(f"fewer than {count} runs after {after}")
+
+
+def test_the_synthesis_runs_at_12_05_paris_on_both_sides_of_the_dst_change(schedules):
     # Summer time starts on Sunday 29 March 2026: 11:05 UTC before, 10:05 UTC after.
-    assert fire_times(schedules["weekly_synthesis_schedule"], datetime(2026, 3, 20, tzinfo=UTC), 2) == [
-        datetime(2026, 3, 26, 11, 5, tzinfo=UTC), datetime(2026, 4, 2, 10, 5, tzinfo=UTC)]
+    assert runs(schedules["weekly_synthesis_schedule"], datetime(2026, 3, 20, tzinfo=UTC), 2) == [
+        (datetime(2026, 3, 26, 11, 5, tzinfo=UTC), "2026-W13"),
+        (datetime(2026, 4, 2, 10, 5, tzinfo=UTC), "2026-W14")]
 
 
-def test_the_reminder_list_fires_two_hours_before_the_deadline(schedules):
-    assert fire_times(schedules["reminder_list_schedule"], datetime(2026, 10, 20, tzinfo=UTC), 2) == [
-        datetime(2026, 10, 22, 8, 0, tzinfo=UTC),  # summer time until 25 October 2026
-        datetime(2026, 10, 29, 9, 0, tzinfo=UTC)]
+def test_the_reminder_list_runs_two_hours_before_the_deadline(schedules):
+    assert runs(schedules["reminder_list_schedule"], datetime(2026, 10, 20, tzinfo=UTC), 2) == [
+        (datetime(2026, 10, 22, 8, 0, tzinfo=UTC), "2026-W43"),  # summer time until 25 October
+        (datetime(2026, 10, 29, 9, 0, tzinfo=UTC), "2026-W44")]
+
+
+def test_on_ascension_week_both_documents_move_to_the_wednesday_deadline(schedules):
+    # Ascension is Thursday 14 May 2026: the report is due Wednesday 13 May at 12:00 (10:00 UTC).
+    assert runs(schedules["reminder_list_schedule"], datetime(2026, 5, 11, tzinfo=UTC), 2) == [
+        (datetime(2026, 5, 13, 8, 0, tzinfo=UTC), "2026-W20"),
+        (datetime(2026, 5, 21, 8, 0, tzinfo=UTC), "2026-W21")]
+    assert runs(schedules["weekly_synthesis_schedule"], datetime(2026, 5, 11, tzinfo=UTC), 1) == [
+        (datetime(2026, 5, 13, 10, 5, tzinfo=UTC), "2026-W20")]
+
+
+def test_a_thursday_new_year_moves_the_deadline_into_the_previous_year(schedules):
+    # 1 January 2026 is a Thursday of 2026-W01, whose deadline is Wednesday 31 December 2025.
+    assert runs(schedules["weekly_synthesis_schedule"], datetime(2025, 12, 27, tzinfo=UTC), 1) == [
+        (datetime(2025, 12, 31, 11, 5, tzinfo=UTC), "2026-W01")]
+
+
+def test_the_next_working_day_policy_moves_them_to_the_friday():
+    friday_policy = {s.name: s for s in build_schedules(
+        Settings(home="unused", holiday_policy="next_working_day"))}
+    assert runs(friday_policy["reminder_list_schedule"], datetime(2026, 5, 11, tzinfo=UTC), 1) == [
+        (datetime(2026, 5, 15, 8, 0, tzinfo=UTC), "2026-W20")]
+
+
+def test_a_day_without_deadline_skips(schedules):
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    result = schedules["reminder_list_schedule"].evaluate_tick(
+        build_schedule_context(scheduled_execution_time=monday))
+    assert not result.run_requests and "Pas d'échéance" in result.skip_message
 
 
 def test_the_monthly_report_fires_on_the_configured_day_and_hour(schedules):
