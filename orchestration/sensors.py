@@ -6,14 +6,23 @@ by an atomic rename) rather than ``received_at``, which the demo may backdate: a
 upload landing now must still be seen. Each submission gets its own run with ``run_key = submission_id``, so
 Dagster never starts two runs for one upload even if the cursor were lost.
 
+A tick must stay cheap however long the history (it runs every few seconds, and the upload →
+dashboard latency waits for it): it reads no receipt older than the cursor. Receipts live in
+``landing/receipts/YYYY/MM/``; a folder's mtime moves whenever a receipt is renamed into it, so
+only the month folders touched since the cursor are listed, and only the receipts newer than it
+are opened. Years of history cost a ``stat`` per month folder.
+
 The freshness sensor reports the serving check between runs (a check run only inside a landing
 run could never see the marts fall behind). Like the assets, these modules keep real (not
 postponed) annotations: Dagster reads them to inject resources and config.
 """
 
 import json
+import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 from dagster import (
     AssetCheckEvaluation,
@@ -29,34 +38,88 @@ from orchestration.assets.serving import freshness_fields
 from orchestration.dagster_home import SUBMISSION_TAG, WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE
 from orchestration.freshness import measure_freshness
 from orchestration.jobs import LANDING_JOB_NAME
-from orchestration.publication import landed_submissions, published_submission_ids
+from orchestration.publication import published_submission_ids
 from orchestration.resources import HubResource
 
-#: The daemon cannot tick faster than every 5 s; asking for more costs nothing.
-SENSOR_INTERVAL_SECONDS = 5
+#: The daemon evaluates sensors on a 5-second loop and skips a sensor whose last tick is less
+#: than its minimum interval old: asking for 5 s (the loop's own period) made every other loop
+#: a skip, i.e. a tick every 10 s. Asking for less leaves the pace to the loop.
+SENSOR_INTERVAL_SECONDS = 1
+
+#: A receipt's mtime is when it was written, a moment before its rename made it visible: a tick
+#: between the two could set the cursor past it. Receipts this much older than the cursor are
+#: looked at again (their ids are kept in the cursor, so none is returned twice).
+LANDING_MARGIN_NS = 60 * 1_000_000_000
 
 
-def _landed_ns(submission) -> int:
-    return submission.receipt_path.stat().st_mtime_ns
+@dataclass(frozen=True)
+class LandedReceipt:
+    """What a run request needs of a receipt, read only for receipts newer than the cursor."""
+
+    submission_id: str
+    kind: str
+    departement: str
+    landed_ns: int
 
 
-def new_submissions(landed: Sequence, cursor: str | None) -> tuple[list, str | None]:
-    """The submissions landed since ``cursor``, and the cursor to store next.
+def _month_folders(receipts: Path, since_ns: int) -> Iterator[Path]:
+    """``receipts/YYYY/MM`` folders that may hold a receipt landed at or after ``since_ns``."""
+    for year in _subfolders(receipts):
+        for month in _subfolders(year):
+            if month.stat().st_mtime_ns >= since_ns:
+                yield month
 
-    The cursor is the newest landing instant seen plus the ids landed at exactly that instant
-    (two files can share an mtime), so nothing is returned twice and nothing is skipped."""
-    state = json.loads(cursor) if cursor else {"landed_ns": -1, "ids": []}
-    seen_ns, seen_ids = state["landed_ns"], set(state["ids"])
-    stamped = sorted(((_landed_ns(s), s) for s in landed), key=lambda pair: pair[0])
-    new = [s for ns, s in stamped if ns > seen_ns or (ns == seen_ns and s.submission_id not in seen_ids)]
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        with os.scandir(folder) as entries:
+            return [Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False)]
+    except FileNotFoundError:
+        return []
+
+
+def receipts_landed_since(receipts: Path, since_ns: int) -> list[tuple[int, Path]]:
+    """(mtime, path) of the receipts under ``receipts`` landed at or after ``since_ns``, oldest
+    first; nothing older is opened or even listed (see the module docstring)."""
+    found = []
+    for month in _month_folders(receipts, since_ns):
+        with os.scandir(month) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or not entry.name.endswith(".json"):
+                    continue  # a receipt being written (atomic write's temporary file)
+                try:
+                    landed_ns = entry.stat().st_mtime_ns
+                except FileNotFoundError:
+                    continue
+                if landed_ns >= since_ns:
+                    found.append((landed_ns, Path(entry.path)))
+    return sorted(found)
+
+
+def read_receipt(path: Path, landed_ns: int) -> LandedReceipt:
+    data = json.loads(path.read_bytes())
+    return LandedReceipt(submission_id=data["submission_id"], kind=data["kind"],
+                         departement=data["departement"], landed_ns=landed_ns)
+
+
+def new_submissions(receipts: Path, cursor: str | None) -> tuple[list[LandedReceipt], str | None]:
+    """The receipts landed since ``cursor``, oldest first, and the cursor to store next.
+
+    The cursor is the newest landing instant seen plus the ids of the receipts landed within
+    :data:`LANDING_MARGIN_NS` of it: those are looked at again but never returned twice."""
+    state = json.loads(cursor) if cursor else {"landed_ns": None, "ids": []}
+    newest, seen = state["landed_ns"], set(state["ids"])
+    since = -1 if newest is None else newest - LANDING_MARGIN_NS
+    candidates = receipts_landed_since(receipts, since)
+    new = [read_receipt(path, ns) for ns, path in candidates if path.stem not in seen]
     if not new:
         return [], cursor
-    newest = stamped[-1][0]
-    ids = sorted(s.submission_id for ns, s in stamped if ns == newest)
-    return new, json.dumps({"landed_ns": newest, "ids": ids})
+    newest = max(newest if newest is not None else -1, candidates[-1][0])
+    recent = sorted(path.stem for ns, path in candidates if ns >= newest - LANDING_MARGIN_NS)
+    return new, json.dumps({"landed_ns": newest, "ids": recent})
 
 
-def run_request_for(submission) -> RunRequest:
+def run_request_for(submission: LandedReceipt) -> RunRequest:
     return RunRequest(
         run_key=submission.submission_id,
         tags={
@@ -76,7 +139,7 @@ def run_request_for(submission) -> RunRequest:
 )
 def landing_sensor(context: SensorEvaluationContext, hub: HubResource):
     settings = hub.settings()
-    new, cursor = new_submissions(landed_submissions(settings), context.cursor)
+    new, cursor = new_submissions(settings.landing_dir / "receipts", context.cursor)
     # An upload already in the published marts (e.g. `cipd demo` built them itself) needs no run.
     published = published_submission_ids(settings) if new else set()
     requests = [run_request_for(s) for s in new if s.submission_id not in published]

@@ -2,95 +2,132 @@
 
 from __future__ import annotations
 
+import json
 import os
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from unittest import mock
 
 import pytest
 from dagster import build_sensor_context
 
-from ingestion.landing import LandedSubmission
+from orchestration import sensors
 from orchestration.resources import HubResource
 from orchestration.sensors import (
     FRESHNESS_REPORT_EVERY_SECONDS,
+    LANDING_MARGIN_NS,
     freshness_report_due,
     landing_sensor,
     new_submissions,
 )
 
-RECEIVED = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+SECOND = 1_000_000_000
 
 
 class LandingZone:
-    """Receipts written with chosen landing instants (mtimes), listed like list_landed does."""
+    """Receipts laid out as the landing zone keeps them (``receipts/YYYY/MM/<id>.json``), with
+    chosen landing instants (mtimes of the receipt and of its month folder)."""
 
-    def __init__(self, root: Path):
-        self.root = root
-        self.submissions: list[LandedSubmission] = []
+    def __init__(self, home: Path):
+        self.home = home
+        self.receipts = home / "landing" / "receipts"
+        self._folder_ns: dict[Path, int] = {}
 
-    def land(self, submission_id: str, landed_ns: int, received_at: datetime = RECEIVED) -> LandedSubmission:
-        receipt = self.root / f"{submission_id}.json"
-        receipt.write_text("{}", encoding="utf-8")
+    def land(self, submission_id: str, landed_ns: int, month: str = "2026/11", departement: str = "13") -> Path:
+        folder = self.receipts / month
+        folder.mkdir(parents=True, exist_ok=True)
+        receipt = folder / f"{submission_id}.json"
+        receipt.write_text(json.dumps({"submission_id": submission_id, "kind": "weekly",
+                                       "departement": departement, "status": "accepted"}), encoding="utf-8")
         os.utime(receipt, ns=(landed_ns, landed_ns))
-        submission = LandedSubmission(
-            submission_id=submission_id, kind="weekly", departement="13", sha256="0" * 64, path=None,
-            receipt_path=receipt, received_at=received_at, status="accepted", filename="hebdo.csv")
-        self.submissions.append(submission)
-        return submission
-
-    def listed(self) -> list[LandedSubmission]:
-        return sorted(self.submissions, key=lambda s: (s.received_at, s.submission_id))
+        # The rename into the folder moved the folder's mtime to the landing instant.
+        self._folder_ns[folder] = max(self._folder_ns.get(folder, 0), landed_ns)
+        os.utime(folder, ns=(self._folder_ns[folder], self._folder_ns[folder]))
+        return receipt
 
 
 @pytest.fixture
 def zone(tmp_path) -> LandingZone:
-    return LandingZone(tmp_path)
+    return LandingZone(tmp_path / "home")
 
 
-def evaluate(zone: LandingZone, tmp_path: Path, cursor: str | None = None):
-    context = build_sensor_context(cursor=cursor, resources={"hub": HubResource(home=str(tmp_path / "home"))})
-    with mock.patch("orchestration.sensors.landed_submissions", return_value=zone.listed()):
-        return landing_sensor(context)
+def evaluate(zone: LandingZone, cursor: str | None = None):
+    context = build_sensor_context(cursor=cursor, resources={"hub": HubResource(home=str(zone.home))})
+    return landing_sensor(context)
 
 
-def test_nothing_landed_skips(zone, tmp_path):
-    result = evaluate(zone, tmp_path)
+def test_nothing_landed_skips(zone):
+    result = evaluate(zone)
     assert result.run_requests == []
     assert result.skip_reason.skip_message == "Aucun nouveau dépôt en zone d'atterrissage"
 
 
-def test_two_new_files_give_two_runs_keyed_by_submission(zone, tmp_path):
-    zone.land("sub-a", 1_000)
-    zone.land("sub-b", 2_000)
-    result = evaluate(zone, tmp_path)
+def test_two_new_files_give_two_runs_keyed_by_submission(zone):
+    zone.land("sub-a", SECOND)
+    zone.land("sub-b", 2 * SECOND, departement="2A")
+    result = evaluate(zone)
     assert [r.run_key for r in result.run_requests] == ["sub-a", "sub-b"]
     assert all(r.tags["cipd/warehouse"] == "write" for r in result.run_requests)
     assert result.run_requests[0].tags["cipd/submission_id"] == "sub-a"
+    assert result.run_requests[1].tags["cipd/departement"] == "2A"
 
 
-def test_the_same_file_seen_twice_gives_one_run(zone, tmp_path):
-    zone.land("sub-a", 1_000)
-    first = evaluate(zone, tmp_path)
-    second = evaluate(zone, tmp_path, cursor=first.cursor)
+def test_the_same_file_seen_twice_gives_one_run(zone):
+    zone.land("sub-a", SECOND)
+    first = evaluate(zone)
+    second = evaluate(zone, cursor=first.cursor)
     assert [r.run_key for r in first.run_requests] == ["sub-a"]
     assert second.run_requests == [] and second.skip_reason is not None
 
 
-def test_a_backdated_upload_landing_later_is_still_seen(zone, tmp_path):
-    zone.land("sub-now", 5_000)
-    cursor = evaluate(zone, tmp_path).cursor
-    zone.land("sub-backdated", 6_000, received_at=RECEIVED - timedelta(days=30))
-    assert [r.run_key for r in evaluate(zone, tmp_path, cursor=cursor).run_requests] == ["sub-backdated"]
+def test_a_backdated_upload_landing_later_is_still_seen(zone):
+    zone.land("sub-now", 5 * SECOND)
+    cursor = evaluate(zone).cursor
+    # Backdated by the demo: its receipt goes to an old month folder, but lands now.
+    zone.land("sub-backdated", 6 * SECOND, month="2025/03")
+    assert [r.run_key for r in evaluate(zone, cursor=cursor).run_requests] == ["sub-backdated"]
 
 
 def test_files_landing_in_the_same_instant_are_each_seen_once(zone):
-    a = zone.land("sub-a", 7_000)
-    new, cursor = new_submissions([a], None)
-    b = zone.land("sub-b", 7_000)
-    again, _ = new_submissions([a, b], cursor)
+    zone.land("sub-a", 7 * SECOND)
+    new, cursor = new_submissions(zone.receipts, None)
+    zone.land("sub-b", 7 * SECOND)
+    again, _ = new_submissions(zone.receipts, cursor)
     assert [s.submission_id for s in new] == ["sub-a"]
     assert [s.submission_id for s in again] == ["sub-b"]
+
+
+def test_a_receipt_renamed_in_after_a_newer_one_is_still_seen(zone):
+    """Its mtime (when written) is older than a receipt a tick already saw: the cursor's
+    margin looks back far enough to catch it."""
+    zone.land("sub-newer", 100 * SECOND)
+    _, cursor = new_submissions(zone.receipts, None)
+    zone.land("sub-slow", 100 * SECOND - LANDING_MARGIN_NS // 2)
+    new, cursor = new_submissions(zone.receipts, cursor)
+    assert [s.submission_id for s in new] == ["sub-slow"]
+    assert new_submissions(zone.receipts, cursor) == ([], cursor)
+
+
+def test_a_tick_reads_no_receipt_older_than_its_cursor(zone):
+    """The sensor's cost does not grow with the history: years of receipts, one new upload,
+    one receipt opened and only the folder that changed listed."""
+    history = 20 * LANDING_MARGIN_NS
+    for year in range(2015, 2026):
+        for month in range(1, 13):
+            for number in range(5):
+                zone.land(f"old-{year}{month:02}-{number}", SECOND + number, month=f"{year}/{month:02}")
+    _, cursor = new_submissions(zone.receipts, None)
+    zone.land("sub-new", history)
+    _, cursor = new_submissions(zone.receipts, cursor)  # the cursor is now far past the history
+    zone.land("sub-next", history + SECOND)
+
+    with mock.patch("orchestration.sensors.read_receipt", wraps=sensors.read_receipt) as opened, \
+            mock.patch("orchestration.sensors.os.scandir", wraps=os.scandir) as listed:
+        new, _ = new_submissions(zone.receipts, cursor)
+    assert [s.submission_id for s in new] == ["sub-next"]
+    assert opened.call_count == 1
+    month_folders_listed = [call.args[0] for call in listed.call_args_list
+                            if Path(call.args[0]).parent.parent == zone.receipts]
+    assert month_folders_listed == [zone.receipts / "2026" / "11"]
 
 
 def test_freshness_is_reported_on_change_or_after_a_while():
