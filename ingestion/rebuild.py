@@ -267,3 +267,26 @@ def rebuild_if_unhealthy(settings: Settings | None = None, **kwargs: Any) -> Reb
     if not check.exists or check.ok:
         return None
     return rebuild(settings, **kwargs)
+
+
+def ingest_or_rebuild(settings: Settings | None = None, *, actor: str | None = None) -> tuple[Any, RebuildResult | None]:
+    """The writer's load step, healing itself: load the pending submissions; if the warehouse
+    no longer opens (or fails a checksum while loading), rebuild it from the landing zone — which
+    loads every pending submission too — instead of failing every run until someone steps in.
+
+    Returns the loader's result (after a rebuild: the load that follows it, normally empty) and
+    the rebuild's result, or None when the warehouse was healthy. An error that the health check
+    does not confirm (the warehouse reads back fine) is raised unchanged: it is not corruption.
+    """
+    import duckdb
+
+    from ingestion.loader import ingest_pending
+
+    settings = settings or get_settings()
+    try:
+        return ingest_pending(settings, actor=actor), None
+    except duckdb.Error:
+        rebuilt = rebuild_if_unhealthy(settings, publish=False, actor=actor)
+        if rebuilt is None:
+            raise
+    return ingest_pending(settings, actor=actor), rebuilt

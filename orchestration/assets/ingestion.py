@@ -27,9 +27,14 @@ def build_ingestion_asset(raw_keys: Sequence[AssetKey]):
     @multi_asset(name="ingest_landed_submissions", specs=specs, pool=WAREHOUSE_POOL,
                  description="Charge les dépôts en attente dans les tables brutes (une transaction par dépôt).")
     def ingest_landed_submissions(context: AssetExecutionContext, hub: HubResource):
-        from ingestion.loader import ingest_pending
+        from ingestion.rebuild import ingest_or_rebuild
 
-        result = ingest_pending(hub.settings())
+        result, rebuilt = ingest_or_rebuild(hub.settings(), actor="dagster:landing")
+        if rebuilt is not None:
+            context.log.warning(
+                f"The warehouse did not open ({rebuilt.previous.problem}): rebuilt from the landing "
+                f"zone ({rebuilt.submissions_loaded} submissions), the damaged file kept at "
+                f"{rebuilt.replaced_path}.")
         if result.failed:
             # Isolated by the loader; the freshness check keeps reporting them until fixed.
             context.log.warning(f"{len(result.failed)} submission(s) could not be loaded: {result.failed}")
@@ -38,6 +43,7 @@ def build_ingestion_asset(raw_keys: Sequence[AssetKey]):
             "rows_loaded": result.rows_loaded,
             "rejections_recorded": len(result.rejections_recorded),
             "submissions_failed": len(result.failed),
+            "warehouse_rebuilt": rebuilt is not None,
         }
         for key in raw_keys:
             yield MaterializeResult(asset_key=key, metadata=metadata)

@@ -14,7 +14,7 @@ from data_contracts.settings import Settings
 from ingestion.cli import main
 from ingestion.landing import list_landed, list_quarantined
 from ingestion.rebuild import (
-    RebuildError, check_database, check_warehouse, rebuild, table_digest,
+    RebuildError, check_database, check_warehouse, ingest_or_rebuild, rebuild, table_digest,
 )
 from burst import BASE
 
@@ -120,6 +120,40 @@ def test_a_rebuild_whose_build_fails_leaves_the_old_warehouse_untouched(burst_co
     assert sha256_of(burst_copy.warehouse_path) == before
     assert not list(burst_copy.backups_dir.glob("replaced-*"))
     assert not (burst_copy.root / "rebuild").exists()
+
+
+def test_the_writers_load_step_rebuilds_a_warehouse_that_no_longer_opens(burst_copy):
+    """What the Dagster landing job runs: no operator needed when the file is damaged."""
+    from ingestion.demo_files import render
+    from ingestion.submit import submit
+    from valid_rows import WEEKLY
+
+    settings = burst_copy
+    corrupt(settings.warehouse_path)
+    row = {**WEEKLY, "departement": "2A", "commentaire": "après la panne"}
+    receipt = submit("weekly", render("weekly", [row], "csv_utf8"), "hebdo.csv", "2A", settings=settings)
+    assert receipt.status == "accepted", receipt.errors
+
+    loaded, rebuilt = ingest_or_rebuild(settings, actor="test")
+
+    assert rebuilt is not None and not rebuilt.previous.ok
+    assert loaded.failed == {}
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert con.execute("select count(*) from raw.submissions where submission_id = ?",
+                           [receipt.submission_id]).fetchone()[0] == 1
+    assert len(list(settings.backups_dir.glob("replaced-*.duckdb"))) == 1
+
+
+def test_a_healthy_warehouse_error_is_not_taken_for_damage(burst_copy, monkeypatch):
+    from ingestion import loader
+
+    def locked(*args, **kwargs):
+        raise duckdb.IOException("Could not set lock on file")
+
+    monkeypatch.setattr(loader, "ingest_pending", locked)
+    with pytest.raises(duckdb.IOException):
+        ingest_or_rebuild(burst_copy)
+    assert not list(burst_copy.backups_dir.glob("replaced-*"))
 
 
 @pytest.mark.soak
