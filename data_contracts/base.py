@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class ContractModel(BaseModel):
@@ -23,3 +27,7 @@ class ContractModel(BaseModel):
     period_field: ClassVar[str]
     #: Fields that identify one row; a file may not repeat them.
     key_fields: ClassVar[tuple[str, ...]]
+    #: Each model validator's twin over a whole file's validated columns (a polars
+    #: expression, true where the rule holds), by the validator's name: without its twin, a
+    #: rule keeps every row of the file on the per-row path (data_contracts.bulk_validation).
+    bulk_rules: ClassVar[dict[str, Callable[[], "pl.Expr"]]] = {}

@@ -23,8 +23,9 @@ from data_contracts.referential import is_departement, normalise_departement_cod
 _SPACES = "\u00a0\u202f\u2009 "  # Excel and Word use non-breaking and thin spaces
 _INT_RE = re.compile(r"^\d+$|^\d{1,3}(?:[ ]\d{3})+$")
 _AMOUNT_RE = re.compile(r"^-?(?:\d+|\d{1,3}(?:[ ]\d{3})+)(?:[.,]\d+)?$")
-_TRUE = {"oui", "o", "vrai", "true", "1", "x"}
-_FALSE = {"non", "n", "faux", "false", "0"}
+#: What a yes/no cell may say, once folded (lower case, no accents).
+YES = frozenset({"oui", "o", "vrai", "true", "1", "x"})
+NO = frozenset({"non", "n", "faux", "false", "0"})
 
 # Free text must not carry data about a person: e-mail addresses, phone numbers, dates.
 _PERSONAL_PATTERNS = (
@@ -131,9 +132,9 @@ def parse_yes_no(value: Any, info: ValidationInfo) -> Any:
     if isinstance(value, bool):
         return value
     text = _fold(_text(value)) if isinstance(value, (str, int)) else None
-    if text in _TRUE:
+    if text in YES:
         return True
-    if text in _FALSE:
+    if text in NO:
         return False
     raise PydanticCustomError(
         "invalid_boolean", "« {value} » n'est pas une réponse oui/non : saisissez « oui » ou « non ».",
@@ -223,8 +224,13 @@ def clean_text(value: Any) -> Any:
     return text or None
 
 
+def has_personal_data(text: str) -> bool:
+    """Whether free text looks like it carries an e-mail address, a phone number or a date."""
+    return any(p.search(text) for p in _PERSONAL_PATTERNS)
+
+
 def no_personal_data(value: str | None) -> str | None:
-    if value and any(p.search(value) for p in _PERSONAL_PATTERNS):
+    if value and has_personal_data(value):
         raise PydanticCustomError(
             "personal_data",
             "Le texte semble contenir une donnée personnelle (adresse e-mail, téléphone ou date) : "
@@ -245,6 +251,7 @@ def code_list(*codes: str):
             "invalid_code", "« {value} » n'est pas une valeur admise : choisissez parmi {allowed}.",
             {"value": _shown(value), "allowed": ", ".join(codes)})
 
+    check.codes = codes  # what data_contracts.bulk_validation proves a cell against
     return BeforeValidator(check)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -43,6 +44,10 @@ class WeeklyReport(ContractModel):
                 "les mineurs sont comptés parmi les nouveaux signalements.",
                 {"minors": self.dont_mineurs, "new": new, "column": "dont_mineurs"})
         return self
+
+    # _minors_within_new over a whole file (data_contracts.bulk_validation)
+    bulk_rules = {"_minors_within_new": lambda: (
+        pl.col("dont_mineurs") <= pl.col("signalements_cnapr") + pl.col("signalements_locaux"))}
 
     @property
     def nouveaux_signalements(self) -> int:

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import polars as pl
+
 from data_contracts import calendar
-from data_contracts.base import ContractModel
+from data_contracts.bulk_validation import records_from_json
 from data_contracts.errors import ContractError
 from data_contracts.fields import Count
 from data_contracts.registry import contract_for
@@ -70,25 +72,91 @@ def _history(settings: Settings, kind: str, departement: str, first: str, last: 
     return {r[0]: dict(zip(wanted, r[1:])) for r in rows}
 
 
-def history_warnings(kind: str, records: list[tuple[int, ContractModel]], departement: str,
+def period_index(kind: str, code: pl.Expr) -> pl.Expr:
+    """Consecutive periods → consecutive integers (ISO weeks: the week's Monday in days since
+    1970 ÷ 7; months: year × 12 + month), so that history windows are integer ranges."""
+    year = code.str.slice(0, 4).cast(pl.Int32)
+    if kind != "weekly":
+        return year * 12 + code.str.slice(5, 2).cast(pl.Int32)
+    january_4 = pl.date(year, 1, 4)  # always in ISO week 1
+    monday = january_4.cast(pl.Int32) - january_4.dt.weekday().cast(pl.Int32) + 1
+    return (monday + 7 * (code.str.slice(6, 2).cast(pl.Int32) - 1)) // 7
+
+
+def history_warnings(kind: str, rows: pl.DataFrame | None, departement: str,
                      settings: Settings) -> list[ContractError]:
-    if kind not in _MARTS or not records:
+    """The warnings of an accepted file's rows (``ValidatedFile.rows``), in file order."""
+    if kind not in _MARTS or rows is None or rows.is_empty():
         return []
+    model = contract_for(kind)
     columns = count_fields(kind)
-    periods = sorted(getattr(m, m.period_field) for _n, m in records)
+    period_field = model.period_field
     span = HISTORY_WEEKS if kind == "weekly" else HISTORY_MONTHS
     shift = calendar.shift_week if kind == "weekly" else calendar.shift_month
-    past = _history(settings, kind, departement, shift(periods[0], -span), shift(periods[-1], -1), columns)
-    own = {getattr(m, m.period_field): m.model_dump() for _n, m in records}
+    periods = rows.get_column(period_field)
+    past = _history(settings, kind, departement, shift(periods.min(), -span), shift(periods.max(), -1),
+                    columns)
+    suspects = _suspects(kind, rows, past, columns, span)
+    if not suspects:
+        return []
+    own = {r[period_field]: r for r in rows.to_dicts()}
     warnings: list[ContractError] = []
-    for number, model in records:
-        period = getattr(model, model.period_field)
+    for row in rows[suspects].to_dicts():  # the exact rules, on the rows they may concern
+        (model_row,) = records_from_json(model, [row])
+        number, period = row["source_row"], row[period_field]
         if kind == "weekly":
             previous = shift(period, -1)
-            warnings += _stock_warning(number, model, previous, own.get(previous) or past.get(previous))
+            warnings += _stock_warning(number, model_row, previous, own.get(previous) or past.get(previous))
         window = [past[p] for p in past if shift(period, -span) <= p < period]
-        warnings += _outlier_warnings(number, model, columns, window, kind)
+        warnings += _outlier_warnings(number, model_row, columns, window, kind)
     return warnings
+
+
+def _suspects(kind: str, rows: pl.DataFrame, past: dict[str, dict[str, Any]], columns: list[str],
+              span: int) -> list[int]:
+    """Positions of the rows a warning may concern, found over whole columns: the per-row
+    rules then run on those alone (a backfill's hundreds of rows are mostly quiet)."""
+    period_field = contract_for(kind).period_field
+    frame = rows.select(period_index(kind, pl.col(period_field)).alias("index"), *columns)
+    history = pl.DataFrame(
+        [{"index": period, **values} for period, values in past.items()],
+        schema={"index": pl.String, **{c: pl.Float64 for c in columns}}, strict=False,
+    ).with_columns(period_index(kind, pl.col("index")).alias("index"))
+    flags = []
+    if kind == "weekly":
+        before = frame.select((pl.col("index") + 1).alias("index"), pl.col("suivis_en_cours").alias("own"))
+        earlier = history.select((pl.col("index") + 1).alias("index"), pl.col("suivis_en_cours").alias("past"))
+        stock = (frame.join(before, on="index", how="left", maintain_order="left")
+                 .join(earlier, on="index", how="left", maintain_order="left")
+                 .select(pl.coalesce("own", "past").alias("before"), *columns))
+        expected = (pl.col("before") + pl.col("signalements_cnapr") + pl.col("signalements_locaux")
+                    - pl.col("suivis_clos"))
+        flags.append(stock.select((pl.col("before").is_not_null() & (pl.col("suivis_en_cours") != expected))
+                                  .fill_null(False)).to_series())
+    if history.height >= MIN_HISTORY:
+        flags.append(_outlier_suspects(frame, history, columns, span))
+    if not flags:
+        return []
+    return pl.select(pl.any_horizontal(flags)).to_series().arg_true().to_list()
+
+
+def _outlier_suspects(frame: pl.DataFrame, history: pl.DataFrame, columns: list[str],
+                      span: int) -> pl.Series:
+    """Rows with a count far above the largest of the previous ``span`` periods received."""
+    timeline = pl.concat(
+        [history.select("index", *columns).with_columns(pl.lit(None, dtype=pl.UInt32).alias("position")),
+         frame.select("index", *[pl.lit(None, dtype=pl.Int64).alias(c) for c in columns])
+         .with_row_index("position")],
+        how="diagonal_relaxed").sort("index", maintain_order=True)
+    window = timeline.rolling(index_column="index", period=f"{span}i", closed="left").agg(
+        *[pl.col(c).max().alias(f"max:{c}") for c in columns],
+        *[pl.col(c).count().alias(f"seen:{c}") for c in columns])
+    found = (pl.concat([timeline.select("position"), window.drop("index")], how="horizontal")
+             .filter(pl.col("position").is_not_null()).sort("position")
+             .hstack(frame.select(columns)))
+    return found.select(pl.any_horizontal([
+        (pl.col(f"seen:{c}") >= MIN_HISTORY) & (pl.col(c) > OUTLIER_FACTOR * pl.col(f"max:{c}"))
+        & (pl.col(c) - pl.col(f"max:{c}") >= OUTLIER_MIN_GAP) for c in columns]).fill_null(False)).to_series()
 
 
 def _stock_warning(number: int, model: Any, previous: str, before: dict[str, Any] | None) -> list[ContractError]:

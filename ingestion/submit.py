@@ -11,7 +11,6 @@ import errno
 import hashlib
 import re
 from datetime import datetime
-from typing import Any
 
 from data_contracts import calendar
 from data_contracts.errors import ContractError
@@ -20,10 +19,10 @@ from data_contracts.registry import contract_for
 from data_contracts.settings import Settings, get_settings
 from ingestion import audit, landing
 from ingestion.history import history_warnings
-from ingestion.readers.table import file_error
+from ingestion.readers.table import ParsedTable, file_error
 from ingestion.receipt import Receipt
 from ingestion.sandbox import parse_file
-from ingestion.validate import validate_table
+from ingestion.validate import ValidatedFile, validate_table
 
 
 class StorageUnavailable(RuntimeError):
@@ -95,23 +94,12 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
     if first is not None:
         return _acknowledge_duplicate(receipt, first, settings)
 
-    records: list[dict[str, Any]] = []
+    checked = None
     if len(content) > settings.max_upload_bytes:
         receipt.errors = [_size_error(len(content), settings.max_upload_bytes)]
         receipt.error_count = 1
     else:
-        table = parse_file(content, receipt.filename, kind, settings)
-        receipt.format = table.format
-        checked = validate_table(kind, table, tenant, now=received)
-        receipt.errors, receipt.error_count = checked.errors, checked.error_count
-        if not checked.errors:
-            receipt.status = "accepted"
-            receipt.rows = len(checked.records)
-            receipt.periods = checked.periods
-            receipt.deadlines = deadlines_for(kind, receipt.periods, tenant, settings)
-            receipt.on_time = all(received <= d for d in receipt.deadlines.values())
-            receipt.warnings = history_warnings(kind, checked.records, tenant, settings)
-            records = [{"source_row": n, **m.model_dump(mode="json")} for n, m in checked.records]
+        checked = assess(receipt, parse_file(content, receipt.filename, kind, settings), settings)
     if dry_run:
         return receipt
     try:
@@ -120,7 +108,7 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
                 first = landing.find_duplicate(settings, kind, tenant, sha256)  # a racing twin?
                 if first is not None:
                     return _acknowledge_duplicate(receipt, first, settings)
-                landing.land(receipt, content, records, settings)
+                landing.land(receipt, content, checked.json_records(), settings)
         else:
             too_large = len(content) > settings.max_upload_bytes
             landing.quarantine(receipt, None if too_large else content, settings)
@@ -128,6 +116,24 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
     except OSError as error:  # full disk, I/O error: say so rather than crash the page
         raise StorageUnavailable.from_os_error(error) from error
     return receipt
+
+
+def assess(receipt: Receipt, table: ParsedTable, settings: Settings) -> ValidatedFile:
+    """Everything the receipt says of a parsed file: its errors, or its rows, periods,
+    deadlines and history warnings. The part of :func:`submit` between the sandboxed parse
+    and keeping the file (``bench.receipt`` times it on its own)."""
+    kind, tenant = receipt.kind, receipt.departement
+    receipt.format = table.format
+    checked = validate_table(kind, table, tenant, now=receipt.received_at)
+    receipt.errors, receipt.error_count = checked.errors, checked.error_count
+    if not checked.errors:
+        receipt.status = "accepted"
+        receipt.rows = checked.row_count
+        receipt.periods = checked.periods
+        receipt.deadlines = deadlines_for(kind, receipt.periods, tenant, settings)
+        receipt.on_time = all(receipt.received_at <= d for d in receipt.deadlines.values())
+        receipt.warnings = history_warnings(kind, checked.rows, tenant, settings)
+    return checked
 
 
 def _acknowledge_duplicate(receipt: Receipt, first: Receipt, settings: Settings) -> Receipt:

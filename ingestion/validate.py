@@ -4,6 +4,11 @@ The contracts (:mod:`data_contracts`) own the rules of a single row. What only m
 for a whole file lives here: header names (matched without case or accents), unknown,
 duplicated or missing columns, no data, formula cells, the uploader's own département only,
 and the same (département, période) twice.
+
+A large clean file (a 10-year backfill) is checked column by column first
+(:mod:`data_contracts.bulk_validation`, with this module's own formula and tenant rules);
+only the rows that check cannot prove clean go through the contract row by row, which alone
+words the errors — so the errors are the same whichever way a row went.
 """
 
 from __future__ import annotations
@@ -12,9 +17,13 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
+import polars as pl
+
 from data_contracts.base import ContractModel
+from data_contracts.bulk_validation import Proof, json_dtypes, prove_rows, records_from_json
 from data_contracts.errors import ContractError, validate_row
 from data_contracts.fields import fold
 from data_contracts.referential import is_departement, normalise_departement_code
@@ -32,16 +41,37 @@ _SEPARATORS = re.compile(r"[\s\-]+")
 
 @dataclass
 class ValidatedFile:
-    """Outcome of validation: the rows as contract models (with their file row numbers),
-    or the errors. ``error_count`` counts every error, even those not listed."""
+    """Outcome of validation: the validated rows, or the errors. ``rows`` holds one row per
+    accepted record, ``source_row`` (its number in the file) then the contract's fields as
+    ``model_dump(mode="json")`` gives them; ``error_count`` counts every error, even those
+    not listed."""
 
-    records: list[tuple[int, ContractModel]] = field(default_factory=list)
+    kind: str
+    rows: pl.DataFrame | None = None
     errors: list[ContractError] = field(default_factory=list)
     error_count: int = 0
 
     @property
+    def row_count(self) -> int:
+        return 0 if self.rows is None else self.rows.height
+
+    @property
     def periods(self) -> list[str]:
-        return sorted({getattr(m, m.period_field) for _n, m in self.records})
+        if self.rows is None:
+            return []
+        return self.rows.get_column(contract_for(self.kind).period_field).unique().sort().to_list()
+
+    def json_records(self) -> list[dict[str, Any]]:
+        """The rows as the landing zone keeps them for the loader."""
+        return [] if self.rows is None else self.rows.to_dicts()
+
+    @cached_property
+    def records(self) -> list[tuple[int, ContractModel]]:
+        """The rows as contract models, with their file row numbers (built on demand: the
+        submit path itself works on ``rows``)."""
+        rows = self.json_records()
+        models = records_from_json(contract_for(self.kind), rows)
+        return [(row["source_row"], model) for row, model in zip(rows, models)]
 
 
 def header_key(name: str) -> str:
@@ -101,7 +131,7 @@ def _cell(value: Any) -> Any:
 def validate_table(kind: str, table: ParsedTable, departement: str,
                    now: datetime | None = None) -> ValidatedFile:
     """Every problem of the file (reader errors, header, each row, the file as a whole)."""
-    result = ValidatedFile()
+    result = ValidatedFile(kind)
     errors = list(table.errors)
     if table.errors and not table.header:
         return _finish(result, errors)
@@ -118,37 +148,27 @@ def validate_table(kind: str, table: ParsedTable, departement: str,
     if any(e.code in ("missing_column", "duplicate_column", "unnamed_column") for e in header_errors):
         return _finish(result, errors)  # rows cannot be read reliably; fix the header first
     model = contract_for(kind)
+    proof = _prove(kind, table, mapping, departement, now)
+    if proof is not None and proof.clean.all() and not proof.values.select(
+            model.key_fields).is_duplicated().any():
+        result.rows = proof.values.insert_column(
+            0, pl.Series("source_row", [number for number, _cells in table.rows], dtype=pl.Int64))
+        return _finish(result, errors)
+    clean = proof.clean.to_list() if proof is not None else [False] * len(table.rows)
+    proved = proof.values.rows(named=True) if proof is not None else []
     first_seen: dict[tuple, int] = {}
-    for number, cells in table.rows:
-        record, formula_columns = {}, []
-        for index, field_name in mapping.items():
-            value = _cell(cells[index]) if index < len(cells) else None
-            if isinstance(value, str) and _FORMULA.match(value):
-                formula_columns.append(field_name)
-                errors.append(file_error(
-                    "formula_cell",
-                    "Formule refusée : le hub n'accepte que des valeurs saisies. Remplacez la "
-                    "formule par sa valeur (copier, puis « Collage spécial > Valeurs »).",
-                    row=number, column=field_name, value=value[:80]))
-            if value is not None:  # an empty cell is an absent value: "missing_field", not "None"
-                record[field_name] = value
-        if formula_columns:
-            continue
-        row_model, row_errors = validate_row(kind, record, row=number, now=now)
-        errors += row_errors
-        foreign = _foreign_departement(record.get("departement"), departement)
-        if foreign:
-            errors.append(file_error(
-                "wrong_departement",
-                f"Ligne du département « {foreign} » dans un dépôt du département "
-                f"« {departement} » : chaque département dépose uniquement ses propres chiffres ; "
-                "corrigez le code ou retirez la ligne.",
-                row=number, column="departement", value=str(record.get("departement"))))
-        if row_model is None or foreign:
-            continue
-        key = tuple(getattr(row_model, f) for f in model.key_fields)
+    accepted: list[dict[str, Any]] = []
+    for position, (number, cells) in enumerate(table.rows):
+        if clean[position]:  # the contract and the file rules hold: only duplicates are left
+            values = proved[position]
+        else:
+            values, row_errors = _check_row(kind, mapping, number, cells, departement, now)
+            errors += row_errors
+            if values is None:
+                continue
+        key = tuple(values[f] for f in model.key_fields)
         if key in first_seen:
-            shown = ", ".join(f"{f} = {getattr(row_model, f)}" for f in model.key_fields)
+            shown = ", ".join(f"{f} = {values[f]}" for f in model.key_fields)
             errors.append(file_error(
                 "duplicate_row",
                 f"Ligne en double ({shown}) : déjà présente en ligne {first_seen[key]}. Gardez "
@@ -156,8 +176,74 @@ def validate_table(kind: str, table: ParsedTable, departement: str,
                 row=number, column=model.key_fields[-1], value=str(key[-1])))
             continue
         first_seen[key] = number
-        result.records.append((number, row_model))
+        accepted.append({"source_row": number, **values})
+    result.rows = _rows_frame(model, accepted)
     return _finish(result, errors)
+
+
+def _check_row(kind: str, mapping: dict[int, str], number: int, cells: list[Any], departement: str,
+               now: datetime | None) -> tuple[dict[str, Any] | None, list[ContractError]]:
+    """One row through the contract and the row's file rules: (its values in JSON mode, or
+    None when refused; its errors)."""
+    record, formula_columns, errors = {}, [], []
+    for index, field_name in mapping.items():
+        value = _cell(cells[index]) if index < len(cells) else None
+        if isinstance(value, str) and _FORMULA.match(value):
+            formula_columns.append(field_name)
+            errors.append(file_error(
+                "formula_cell",
+                "Formule refusée : le hub n'accepte que des valeurs saisies. Remplacez la "
+                "formule par sa valeur (copier, puis « Collage spécial > Valeurs »).",
+                row=number, column=field_name, value=value[:80]))
+        if value is not None:  # an empty cell is an absent value: "missing_field", not "None"
+            record[field_name] = value
+    if formula_columns:
+        return None, errors
+    row_model, row_errors = validate_row(kind, record, row=number, now=now)
+    errors += row_errors
+    foreign = _foreign_departement(record.get("departement"), departement)
+    if foreign:
+        errors.append(file_error(
+            "wrong_departement",
+            f"Ligne du département « {foreign} » dans un dépôt du département "
+            f"« {departement} » : chaque département dépose uniquement ses propres chiffres ; "
+            "corrigez le code ou retirez la ligne.",
+            row=number, column="departement", value=str(record.get("departement"))))
+    if row_model is None or foreign:
+        return None, errors
+    return row_model.model_dump(mode="json"), errors
+
+
+def _prove(kind: str, table: ParsedTable, mapping: dict[int, str], departement: str,
+           now: datetime | None) -> Proof | None:
+    """The whole-file check: the contract's proof with this module's formula rule, and the
+    uploader's own département. None when the file's cells are not all text (JSON numbers):
+    those files go row by row."""
+    width = len(table.header)
+    rows = [cells if len(cells) == width else (list(cells) + [None] * width)[:width]
+            for _number, cells in table.rows]
+    columns = list(zip(*rows)) if rows else [()] * width
+    try:
+        cells = pl.DataFrame([pl.Series(name, columns[index], dtype=pl.String, strict=True)
+                              for index, name in mapping.items()])
+    except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+        return None
+    # Cells proved by their plain form (digits, period codes) start with a digit: no formula.
+    proof = prove_rows(kind, cells, now, refuse=lambda cell: bool(_FORMULA.match(cell)))
+    if proof is None:
+        return None
+    if "departement" in proof.values.columns:
+        tenant = (proof.values.get_column("departement") == departement).fill_null(False)
+        proof = Proof(clean=proof.clean & tenant, values=proof.values)
+    return proof
+
+
+def _rows_frame(model: type[ContractModel], rows: list[dict[str, Any]]) -> pl.DataFrame:
+    dtypes = json_dtypes(model) or {}
+    schema = {"source_row": pl.Int64, **{n: dtypes.get(n) for n in model.model_fields}}
+    if None in schema.values():
+        return pl.DataFrame(rows, infer_schema_length=None)
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _foreign_departement(value: Any, tenant: str) -> str | None:
@@ -180,5 +266,5 @@ def _finish(result: ValidatedFile, errors: list[ContractError]) -> ValidatedFile
             "répètent souvent), puis déposez à nouveau.")]
     result.errors = errors
     if errors:
-        result.records = []
+        result.rows = None
     return result
