@@ -3,7 +3,8 @@
 import polars as pl
 import streamlit as st
 
-from data_contracts.calendar import shift_week
+from data_contracts.calendar import format_paris, shift_week, weekly_deadline
+from data_contracts.settings import get_settings
 from dashboards import charts, queries, ui
 
 WEEKLY_INDICATORS = {
@@ -18,8 +19,10 @@ WEEKLY_INDICATORS = {
 role = ui.current_role()
 ui.require_serving()
 week = queries.current_week()
+deadline = weekly_deadline(week, get_settings().holiday_policy)
+before_deadline = queries.now() < deadline
 st.title("Vue nationale")
-st.write(f"Semaine en cours : **{week}** (rapports dus jeudi 12:00, heure de Paris).")
+st.write(f"Semaine en cours : **{week}** (rapports dus le {format_paris(deadline)}).")
 
 # --- KPIs of the week -------------------------------------------------------------------
 national = queries.national_weekly(role, week, 52)
@@ -27,30 +30,39 @@ rows = {r["week_code"]: r for r in national.iter_rows(named=True)}
 this, last = rows.get(week), rows.get(shift_week(week, -1))
 
 
-def kpi(column, label, container, delta_inverse=False):
+def kpi(column, label, container, delta_color="normal", help=None):
+    """One figure of the week with its change since last week; ``delta_color`` says whether a
+    rise is good ("normal"), bad ("inverse") or neither ("off")."""
     value = this[column] if this else None
     previous = last[column] if last else None
     delta = (value - previous) if value is not None and previous is not None else None
     container.metric(label, "—" if value is None else f"{value:n}",
                      delta=None if delta is None else f"{delta:+n} vs S-1",
-                     delta_color="inverse" if delta_inverse else "normal")
+                     delta_color=delta_color, help=help)
 
 
+# Before the deadline a report not yet sent is awaited, not missing: comparing it with last
+# week's final count would raise a false alarm every Thursday morning.
+not_received = (("departements_missing", "En attente", "off",
+                 f"Rapports pas encore reçus ; l'échéance est le {format_paris(deadline)}.")
+                if before_deadline else ("departements_missing", "Manquants", "inverse", None))
 first_row = st.columns(5)
-for (column, label, inverse), box in zip((
-        ("departements_received", "Rapports reçus", False),
-        ("departements_on_time", "À l'heure", False),
-        ("departements_late", "En retard", True),
-        ("departements_missing", "Manquants", True),
-        ("departements_nil", "Néant", False)), first_row):
-    kpi(column, label, box, inverse)
+for (column, label, colour, help_text), box in zip((
+        ("departements_received", "Rapports reçus", "normal", None),
+        ("departements_on_time", "À l'heure", "normal", None),
+        ("departements_late", "En retard", "inverse", None),
+        not_received,
+        ("departements_nil", "Néant", "off", None)), first_row):
+    kpi(column, label, box, colour, help_text)
 second_row = st.columns(3)
 kpi("nouveaux_signalements", "Nouveaux signalements", second_row[0])
 kpi("suivis_en_cours", "Suivis en cours", second_row[1])
 kpi("orientations_judiciaires", "Orientations judiciaires", second_row[2])
 if this:
     ui.caption(this["departements_received"], this["departements_expected"],
-               "les effectifs ne portent que sur les rapports reçus")
+               "les effectifs ne portent que sur les rapports reçus"
+               + (" ; semaine en cours de remontée : les écarts avec S-1 ne sont pas encore "
+                  "significatifs" if before_deadline else ""))
 else:
     ui.caption(note=f"aucune donnée publiée pour la semaine {week}")
 

@@ -42,17 +42,27 @@ def test_page_runs_and_every_figure_is_dated_and_downloadable(signed_in, role, p
 def test_vue_nationale_shows_kpis_map_trend_and_regions(signed_in, serving_home):
     at = signed_in("national", "vue_nationale")
     metrics = {m.label: m.value for m in at.metric}
-    assert {"Rapports reçus", "À l'heure", "En retard", "Manquants", "Néant",
+    # Thursday 10:00 in Paris, before the 12:00 deadline: reports not yet sent are awaited
+    assert {"Rapports reçus", "À l'heure", "En retard", "En attente", "Néant",
             "Nouveaux signalements", "Suivis en cours"} <= set(metrics)
-    received, missing = (serving_home.serving_value(
+    assert "Manquants" not in metrics
+    received, awaited = (serving_home.serving_value(
         f"select {c} from marts.fct_national_weekly where week_code = '2026-W48'")
         for c in ("departements_received", "departements_missing"))
-    assert 0 < missing < 101  # Thursday 10:00 in Paris: some reports are still to come
-    assert metrics["Rapports reçus"] == str(received) and metrics["Manquants"] == str(missing)
+    assert 0 < awaited < 101
+    assert metrics["Rapports reçus"] == str(received) and metrics["En attente"] == str(awaited)
+    assert "26/11/2026 12:00 (heure de Paris)" in texts(at.markdown)[0]
     assert _charts(at) == 2  # map + national trend
     assert "properties.code" in str(at.get("plotly_chart")[0].proto)  # the GeoJSON choropleth
     assert any(f"{received} départements sur 101" in c for c in texts(at.caption))
     assert at.dataframe[-1].value["region_code"].nunique() == 18
+
+
+def test_after_the_deadline_reports_not_received_are_missing(signed_in, monkeypatch):
+    monkeypatch.setenv("CIPD_NOW", "2026-11-26T11:30:00+00:00")  # 12:30 in Paris
+    at = signed_in("national", "vue_nationale")
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Manquants" in metrics and "En attente" not in metrics
 
 
 def test_vue_nationale_map_follows_the_chosen_indicator(signed_in):
