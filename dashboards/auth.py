@@ -16,8 +16,8 @@ from __future__ import annotations
 import streamlit as st
 
 from data_contracts.settings import get_settings
-from dashboards import audit_trail, users
-from dashboards.ui import ACCOUNT_KEY
+from dashboards import audit_trail, sign_in_throttle, users
+from dashboards.ui import ACCOUNT_KEY, paris_short
 
 _LOGIN_KEY = "_cipd_login"
 _FAILED_KEY = "_cipd_failed_attempts"
@@ -89,17 +89,26 @@ def sign_in_page() -> None:
         password = st.text_input("Mot de passe", type="password")
         submitted = st.form_submit_button("Se connecter", type="primary")
     if submitted:
-        account = users.authenticate(get_settings(), login, password)
+        settings, key = get_settings(), users.normalise_login(login)
+        until = sign_in_throttle.locked_until(settings, key)
+        account = None if until else users.authenticate(settings, login, password)
         if account is None:
-            audit_trail.record("sign_in", users.normalise_login(login), "failure", mode="local",
-                               attempt=attempts + 1)
+            audit_trail.record("sign_in", key, "failure", mode="local", attempt=attempts + 1,
+                               **({"reason": "login locked"} if until else {}))
             st.session_state[_FAILED_KEY] = attempts + 1
+            until = until or sign_in_throttle.record_failure(settings, key)
             if attempts + 1 >= MAX_FAILED_ATTEMPTS:
                 st.rerun()
-            st.error("Identifiant ou mot de passe incorrect : vérifiez-les (les comptes sont créés "
-                     "par `cipd users add`).")
+            if until:
+                st.error(f"Connexion refusée : après {sign_in_throttle.MAX_FAILURES} échecs, cet "
+                         f"identifiant est bloqué jusqu'à {paris_short(until)} (heure de Paris). "
+                         "Réessayez ensuite, ou demandez au SG-CIPD de vérifier votre compte.")
+            else:
+                st.error("Identifiant ou mot de passe incorrect : vérifiez-les (les comptes sont "
+                         "créés par `cipd users add`).")
         else:
             audit_trail.record("sign_in", account.login, "success", account.role, mode="local")
+            sign_in_throttle.clear(settings, account.login)
             st.session_state[_LOGIN_KEY] = account.login
             st.session_state.pop(_FAILED_KEY, None)
             st.rerun()
