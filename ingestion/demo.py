@@ -52,7 +52,9 @@ from ingestion.demo_truth import (
     national_week, write_truth,
 )
 
-DEFAULT_WEEKS = 12
+#: A year, file by file: the dashboards' longest span (52 weeks) then shows real sending habits
+#: (on time, late, missing, corrected) rather than the history's one backfill file.
+DEFAULT_WEEKS = 52
 DEFAULT_SEED = 2014
 FILES_DIR = "files"
 ACTOR = "demo"
