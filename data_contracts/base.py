@@ -27,7 +27,8 @@ class ContractModel(BaseModel):
     period_field: ClassVar[str]
     #: Fields that identify one row; a file may not repeat them.
     key_fields: ClassVar[tuple[str, ...]]
-    #: Each model validator's twin over a whole file's validated columns (a polars
-    #: expression, true where the rule holds), by the validator's name: without its twin, a
-    #: rule keeps every row of the file on the per-row path (data_contracts.bulk_validation).
-    bulk_rules: ClassVar[dict[str, Callable[[], "pl.Expr"]]] = {}
+    #: Each model validator's twin over a whole file's validated columns (a frame of JSON-mode
+    #: values → a boolean Series, true where the rule holds), by the validator's name: without
+    #: its twin, a rule keeps every row of the file on the per-row path
+    #: (data_contracts.bulk_validation).
+    bulk_rules: ClassVar[dict[str, Callable[["pl.DataFrame"], "pl.Series"]]] = {}

@@ -41,6 +41,8 @@ from data_contracts.base import ContractModel
 from data_contracts.registry import contract_for
 
 _REFUSED = object()
+#: Cells a column's plain-form proof settled — None: all of them — and their values.
+Shortcut = tuple["pl.Series | None", pl.Series]
 
 
 @dataclass(frozen=True)
@@ -135,50 +137,64 @@ class _Verdicts:
 def _verdicts(model: type[ContractModel], name: str, distinct: list[Any], now: datetime | None,
               refuse: Callable[[str], bool] | None) -> _Verdicts:
     adapter = _adapter(model, name)
-    known = period_codes(model.model_fields[name], now) or frozenset()
     found = _Verdicts([], {}, False)
     for cell in distinct:
         if refuse is not None and isinstance(cell, str) and refuse(cell):
             found.refused.append(cell)
-        elif cell in known:
-            found.accepted[cell] = cell
-        else:
-            try:
-                value = adapter.dump_python(adapter.validate_python(cell, context={"now": now}), mode="json")
-            except ValidationError:
-                found.refused.append(cell)
-                continue
-            found.accepted[cell] = value
-            found.changed = found.changed or value != cell or type(value) is not type(cell)
+            continue
+        try:
+            value = adapter.dump_python(adapter.validate_python(cell, context={"now": now}), mode="json")
+        except ValidationError:
+            found.refused.append(cell)
+            continue
+        found.accepted[cell] = value
+        found.changed = found.changed or value != cell or type(value) is not type(cell)
     return found
 
 
 def _plain_counts(column: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """(cells proved to be a count as typed, their values): a cell is proved when it is the
-    very decimal writing of an integer from 0 to 1 000 000 (no sign, space or leading zero)."""
+    """(cells proved to be a count as typed — true, else false or null —, their values): a
+    cell is proved when it is the very decimal writing of an integer from 0 to 1 000 000 (no
+    sign, space or leading zero)."""
     value = column.cast(pl.UInt32, strict=False)
-    proved = (value.cast(pl.String) == column) & (value <= 1_000_000)
-    return proved.fill_null(False), value.cast(pl.Int64)
+    proved = (value.cast(pl.String) == column) & (value <= 1_000_000)  # null where no number
+    return proved, value.cast(pl.Int64)
 
 
-def _count_shortcuts(model: type[ContractModel], cells: pl.DataFrame
-                     ) -> dict[str, tuple[pl.Series, pl.Series]]:
+@lru_cache(maxsize=16)
+def _count_names(model: type[ContractModel]) -> tuple[str, ...]:
+    return tuple(n for n, i in model.model_fields.items() if is_plain_count(i))
+
+
+def _count_shortcuts(model: type[ContractModel], cells: pl.DataFrame) -> dict[str, Shortcut]:
     """Every count column's plain cells at once (one pass over all of them: each polars call
     has a fixed cost that, on a few hundred rows, outweighs the work)."""
-    names = [n for n, i in model.model_fields.items() if n in cells.columns and is_plain_count(i)]
+    names = [n for n in _count_names(model) if n in cells.columns]
     if not names:
         return {}
     proved, value = _plain_counts(pl.concat([cells.get_column(n) for n in names], rechunk=False))
     height = cells.height
-    everywhere = proved.all()
+    everywhere = proved.all(ignore_nulls=False) is True
+    if not everywhere:
+        proved = proved.fill_null(False)
     return {n: (None if everywhere else proved.slice(i * height, height), value.slice(i * height, height))
             for i, n in enumerate(names)}
 
 
+def _period_shortcut(info: FieldInfo, column: pl.Series, now: datetime | None) -> Shortcut | None:
+    """A period column's cells that are codes of the programme so far, exactly as listed."""
+    codes = period_codes(info, now)
+    if codes is None:
+        return None
+    if codes.issuperset(column.to_list()):
+        return None, column
+    listed = pl.Series([c for c in column.unique().to_list() if c in codes], dtype=pl.String)
+    return column.is_in(listed.implode()).fill_null(False), column
+
+
 def _prove_column(model: type[ContractModel], name: str, column: pl.Series, dtype: pl.DataType,
                   now: datetime | None, refuse: Callable[[str], bool] | None,
-                  shortcut: tuple[pl.Series | None, pl.Series] | None = None
-                  ) -> tuple[pl.Series | None, pl.Series]:
+                  shortcut: Shortcut | None = None) -> tuple[pl.Series | None, pl.Series]:
     """(the rows whose cell is valid — None: all of them —, the validated values);
     ``shortcut``: the cells already proved by their plain form (None: all), and their values."""
     if shortcut is not None and (shortcut[0] is None or shortcut[0].all()):
@@ -203,8 +219,8 @@ def prove_rows(kind: str, cells: pl.DataFrame, now: datetime | None = None, *,
     order) valid, or leave it to pydantic. None: the contract has a rule no proof covers.
 
     ``refuse`` lets the caller keep cells out of the proof (a file rule, such as formulas):
-    it sees every distinct cell except those proved by their plain form, which are digits or
-    period codes."""
+    it sees every distinct cell except those proved by their plain form — counts in ASCII
+    digits, period codes — which all begin with a digit."""
     model = contract_for(kind)
     dtypes = json_dtypes(model)
     if dtypes is None or not _provable(model):
@@ -219,15 +235,17 @@ def prove_rows(kind: str, cells: pl.DataFrame, now: datetime | None = None, *,
                 clean = clean & False
             values.append(pl.Series(name, [None], dtype=dtypes[name]).new_from_index(0, height))
             continue
-        ok, value = _prove_column(model, name, cells.get_column(name), dtypes[name], now, refuse,
-                                  shortcuts.get(name))
+        column = cells.get_column(name)
+        shortcut = shortcuts.get(name) or _period_shortcut(info, column, now)
+        ok, value = _prove_column(model, name, column, dtypes[name], now, refuse, shortcut)
         if ok is not None:
             clean = clean & ok
         values.append(value.alias(name))
     frame = pl.DataFrame(values)
-    if model.bulk_rules:
-        rules = frame.select(pl.all_horizontal([r().fill_null(False) for r in model.bulk_rules.values()]))
-        clean = clean & rules.to_series()
+    for rule in model.bulk_rules.values():
+        clean = clean & rule(frame)
+    if clean.null_count():  # a rule over a cell that was not proved
+        clean = clean.fill_null(False)
     return Proof(clean=clean.alias("clean"), values=frame)
 
 

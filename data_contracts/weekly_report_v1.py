@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import polars as pl
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -46,8 +45,8 @@ class WeeklyReport(ContractModel):
         return self
 
     # _minors_within_new over a whole file (data_contracts.bulk_validation)
-    bulk_rules = {"_minors_within_new": lambda: (
-        pl.col("dont_mineurs") <= pl.col("signalements_cnapr") + pl.col("signalements_locaux"))}
+    bulk_rules = {"_minors_within_new": lambda rows: (
+        rows["dont_mineurs"] <= rows["signalements_cnapr"] + rows["signalements_locaux"])}
 
     @property
     def nouveaux_signalements(self) -> int:

@@ -149,8 +149,7 @@ def validate_table(kind: str, table: ParsedTable, departement: str,
         return _finish(result, errors)  # rows cannot be read reliably; fix the header first
     model = contract_for(kind)
     proof = _prove(kind, table, mapping, departement, now)
-    if proof is not None and proof.clean.all() and not proof.values.select(
-            model.key_fields).is_duplicated().any():
+    if proof is not None and proof.clean.all() and not _repeats_a_key(proof.values, model.key_fields):
         result.rows = proof.values.insert_column(
             0, pl.Series("source_row", [number for number, _cells in table.rows], dtype=pl.Int64))
         return _finish(result, errors)
@@ -228,14 +227,19 @@ def _prove(kind: str, table: ParsedTable, mapping: dict[int, str], departement: 
                               for index, name in mapping.items()])
     except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
         return None
-    # Cells proved by their plain form (digits, period codes) start with a digit: no formula.
+    # Cells proved by their plain form start with a digit: none is a formula.
     proof = prove_rows(kind, cells, now, refuse=lambda cell: bool(_FORMULA.match(cell)))
     if proof is None:
         return None
     if "departement" in proof.values.columns:
-        tenant = (proof.values.get_column("departement") == departement).fill_null(False)
-        proof = Proof(clean=proof.clean & tenant, values=proof.values)
+        clean = proof.clean & (proof.values.get_column("departement") == departement)
+        proof = Proof(clean=clean.fill_null(False) if clean.null_count() else clean, values=proof.values)
     return proof
+
+
+def _repeats_a_key(values: pl.DataFrame, key_fields: tuple[str, ...]) -> bool:
+    keys = zip(*(values.get_column(f).to_list() for f in key_fields))
+    return len(set(keys)) != values.height
 
 
 def _rows_frame(model: type[ContractModel], rows: list[dict[str, Any]]) -> pl.DataFrame:
