@@ -30,8 +30,12 @@ st.write(f"**{role.label}**. Formats acceptés : CSV (séparateur « ; »), XLSX
 # --- Upload ------------------------------------------------------------------------------------
 with st.form("deposit", clear_on_submit=True):
     kind = st.radio("Type de rapport", KINDS, format_func=lambda k: CONTRACTS[k].label, horizontal=True)
-    upload = st.file_uploader("Fichier du rapport", type=["csv", "xlsx", "json"],
-                              max_upload_size=max(1, math.ceil(settings.max_upload_bytes / 1024 / 1024)))
+    limit_mb = max(1, math.ceil(settings.max_upload_bytes / 1024 / 1024))
+    # Streamlit draws the drop zone's own text in English and cannot translate it: say it here.
+    upload = st.file_uploader(
+        "Fichier du rapport", type=["csv", "xlsx", "json"], max_upload_size=limit_mb,
+        help=(f"Glissez le fichier dans la zone ou cliquez sur « Browse files » pour le choisir : "
+              f"CSV, XLSX ou JSON, {limit_mb} Mo au plus, rempli à partir des modèles plus bas."))
     sent = st.form_submit_button("Déposer", type="primary")
 if sent:
     if upload is None:
