@@ -58,6 +58,7 @@ def parse_week(code: str) -> tuple[int, int]:
     return year, week
 
 
+@lru_cache(maxsize=None)  # a handful of years; every week code a file holds asks again
 def weeks_in_year(iso_year: int) -> int:
     """52 or 53: 28 December is always in the last ISO week of its year."""
     return date(iso_year, 12, 28).isocalendar().week

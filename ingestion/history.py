@@ -75,12 +75,9 @@ def _history(settings: Settings, kind: str, departement: str, first: str, last: 
 def period_index(kind: str, code: pl.Expr) -> pl.Expr:
     """Consecutive periods → consecutive integers (ISO weeks: the week's Monday in days since
     1970 ÷ 7; months: year × 12 + month), so that history windows are integer ranges."""
-    year = code.str.slice(0, 4).cast(pl.Int32)
     if kind != "weekly":
-        return year * 12 + code.str.slice(5, 2).cast(pl.Int32)
-    january_4 = pl.date(year, 1, 4)  # always in ISO week 1
-    monday = january_4.cast(pl.Int32) - january_4.dt.weekday().cast(pl.Int32) + 1
-    return (monday + 7 * (code.str.slice(6, 2).cast(pl.Int32) - 1)) // 7
+        return code.str.slice(0, 4).cast(pl.Int32) * 12 + code.str.slice(5, 2).cast(pl.Int32)
+    return (code + "-1").str.to_date("%G-W%V-%u").cast(pl.Int32) // 7
 
 
 def history_warnings(kind: str, rows: pl.DataFrame | None, departement: str,
@@ -115,29 +112,34 @@ def history_warnings(kind: str, rows: pl.DataFrame | None, departement: str,
 def _suspects(kind: str, rows: pl.DataFrame, past: dict[str, dict[str, Any]], columns: list[str],
               span: int) -> list[int]:
     """Positions of the rows a warning may concern, found over whole columns: the per-row
-    rules then run on those alone (a backfill's hundreds of rows are mostly quiet)."""
+    rules then run on those alone (a backfill's hundreds of rows are mostly quiet). Series
+    operations rather than queries: on a few hundred rows a query's fixed cost dominates."""
     period_field = contract_for(kind).period_field
     frame = rows.select(period_index(kind, pl.col(period_field)).alias("index"), *columns)
     history = pl.DataFrame(
         [{"index": period, **values} for period, values in past.items()],
-        schema={"index": pl.String, **{c: pl.Float64 for c in columns}}, strict=False,
-    ).with_columns(period_index(kind, pl.col("index")).alias("index"))
-    flags = []
+        schema={"index": pl.String, **{c: pl.Float64 for c in columns}}, strict=False)
+    if past:
+        history = history.with_columns(period_index(kind, pl.col("index")).alias("index"))
+    suspects: set[int] = set()
     if kind == "weekly":
-        before = frame.select((pl.col("index") + 1).alias("index"), pl.col("suivis_en_cours").alias("own"))
-        earlier = history.select((pl.col("index") + 1).alias("index"), pl.col("suivis_en_cours").alias("past"))
-        stock = (frame.join(before, on="index", how="left", maintain_order="left")
-                 .join(earlier, on="index", how="left", maintain_order="left")
-                 .select(pl.coalesce("own", "past").alias("before"), *columns))
-        expected = (pl.col("before") + pl.col("signalements_cnapr") + pl.col("signalements_locaux")
-                    - pl.col("suivis_clos"))
-        flags.append(stock.select((pl.col("before").is_not_null() & (pl.col("suivis_en_cours") != expected))
-                                  .fill_null(False)).to_series())
+        suspects.update(_stock_suspects(frame, history))
     if history.height >= MIN_HISTORY:
-        flags.append(_outlier_suspects(frame, history, columns, span))
-    if not flags:
-        return []
-    return pl.select(pl.any_horizontal(flags)).to_series().arg_true().to_list()
+        suspects.update(_outlier_suspects(frame, history, columns, span).arg_true().to_list())
+    return sorted(suspects)
+
+
+def _stock_suspects(frame: pl.DataFrame, history: pl.DataFrame) -> list[int]:
+    """Rows whose stock is not the previous week's (in the file, else published) + new − closed."""
+    index = frame.get_column("index")
+    stock = frame.get_column("suivis_en_cours")
+    previous = (index - 1).alias("previous")
+    own = dict(zip(index.to_list(), stock.to_list()))  # a file holds each week once
+    published = dict(zip(history.get_column("index").to_list(), history.get_column("suivis_en_cours").to_list()))
+    before = pl.Series([own[p] if p in own else published.get(p) for p in previous.to_list()], dtype=pl.Float64)
+    expected = (before + frame.get_column("signalements_cnapr") + frame.get_column("signalements_locaux")
+                - frame.get_column("suivis_clos"))
+    return (before.is_not_null() & (stock != expected)).arg_true().to_list()
 
 
 def _outlier_suspects(frame: pl.DataFrame, history: pl.DataFrame, columns: list[str],
