@@ -8,6 +8,7 @@ file only wires them to one dbt manifest and one settings resource. Loading is l
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from dagster import Definitions, definitions, in_process_executor
 from dagster_dbt import DbtProject
@@ -48,6 +49,13 @@ def build_definitions(settings: Settings | None = None, project: DbtProject | No
     )
 
 
+@lru_cache(maxsize=4)
+def _definitions_for(settings: Settings) -> Definitions:
+    return build_definitions(settings)
+
+
 @definitions
 def defs() -> Definitions:
-    return build_definitions()
+    """Built once per process and environment: a run forked from the warm run host
+    (``orchestration.run_host``) finds them ready instead of rebuilding them."""
+    return _definitions_for(get_settings())
