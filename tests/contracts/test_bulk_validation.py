@@ -67,25 +67,15 @@ _CODES = st.one_of(st.sampled_from(ACTION_TYPES + TARGET_PUBLICS),
                    st.text(max_size=6))
 
 
+_BY_VALIDATOR = {fields.parse_count: _COUNT_TEXT, fields.check_week: _WEEK_TEXT,
+                 fields.check_month: _MONTH_TEXT, fields.parse_departement: _DEPARTEMENT_TEXT,
+                 fields.parse_yes_no: _YES_NO, fields.parse_amount: _AMOUNT}
+
+
 def _cell_strategy(info) -> st.SearchStrategy:
     """Text a département might type in this field, good or bad, and sometimes nothing."""
     check = bulk_validation._validator(info)
-    if check is fields.parse_count:
-        base = _COUNT_TEXT
-    elif check is fields.check_week:
-        base = _WEEK_TEXT
-    elif check is fields.check_month:
-        base = _MONTH_TEXT
-    elif check is fields.parse_departement:
-        base = _DEPARTEMENT_TEXT
-    elif check is fields.parse_yes_no:
-        base = _YES_NO
-    elif check is fields.parse_amount:
-        base = _AMOUNT
-    elif getattr(check, "codes", None):
-        base = _CODES
-    else:
-        base = _TEXT
+    base = _CODES if getattr(check, "codes", None) else _BY_VALIDATOR.get(check, _TEXT)
     padded = st.tuples(_SPACES, base, _SPACES).map("".join)
     return st.one_of(base, base, padded, st.none())
 
