@@ -118,10 +118,16 @@ def period_codes(info: FieldInfo, now: datetime | None) -> frozenset[str] | None
 
 
 def _provable(model: type[ContractModel]) -> bool:
+    """Whether every rule of the model is one this module proves: field validators and
+    serializers, aliases, or a model validator that is not an "after" rule with its twin in
+    ``bulk_rules`` keep the contract's files row by row."""
     decorators = model.__pydantic_decorators__
     if decorators.field_validators or decorators.field_serializers or decorators.model_serializers:
         return False
-    return set(decorators.model_validators) <= set(model.bulk_rules)
+    if any(i.alias or i.validation_alias for i in model.model_fields.values()):
+        return False
+    return all(name in model.bulk_rules and rule.info.mode == "after"
+               for name, rule in decorators.model_validators.items())
 
 
 @dataclass
