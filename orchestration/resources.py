@@ -66,12 +66,14 @@ def parse_manifest(settings: Settings, target_dir: Path) -> Path:
     return target_dir / "manifest.json"
 
 
+def dbt_source_files(project_dir: Path = DBT_PROJECT_DIR) -> list[Path]:
+    """The dbt project's models, macros, seeds and YAML: what a parse reads."""
+    return [path for path in project_dir.rglob("*")
+            if path.suffix in _DBT_SOURCE_SUFFIXES and "target" not in path.parts]
+
+
 def manifest_is_stale(manifest_path: Path) -> bool:
     if not manifest_path.exists():
         return True
     built = manifest_path.stat().st_mtime_ns
-    return any(
-        path.stat().st_mtime_ns > built
-        for path in DBT_PROJECT_DIR.rglob("*")
-        if path.suffix in _DBT_SOURCE_SUFFIXES and "target" not in path.parts
-    )
+    return any(path.stat().st_mtime_ns > built for path in dbt_source_files())

@@ -33,9 +33,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from data_contracts.settings import DBT_PROJECT_DIR, REPO_ROOT
+from orchestration.resources import dbt_source_files
 
-#: dbt project files whose change makes the warm definitions (the dbt lineage) out of date.
-_DBT_SOURCE_SUFFIXES = (".sql", ".yml", ".yaml", ".csv", ".md")
 #: How often the host reaps finished children while it waits for a request.
 _REAP_EVERY_SECONDS = 1.0
 
@@ -49,8 +48,7 @@ def source_fingerprint() -> int:
     paths = [Path(module.__file__) for module in list(sys.modules.values())
              if getattr(module, "__file__", None) and str(module.__file__).startswith(str(REPO_ROOT))
              and ".venv" not in str(module.__file__)]
-    paths += [path for path in DBT_PROJECT_DIR.rglob("*")
-              if path.suffix in _DBT_SOURCE_SUFFIXES and "target" not in path.parts]
+    paths += dbt_source_files(DBT_PROJECT_DIR)
     newest = 0
     for path in paths:
         try:
