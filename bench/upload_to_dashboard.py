@@ -13,6 +13,7 @@ timestamps), from the receipt to the dashboard's read; the daemon log's coarser 
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import statistics
@@ -33,6 +34,12 @@ MIN_ROUNDS, ROUNDS_BUDGET_SECONDS = 3, 240.0
 BASELINE_ROUNDS = 2
 DEPARTEMENTS = ("01", "2A", "33", "44", "59", "67", "971", "75", "13")
 ROUND_TIMEOUT = 180.0
+#: The daemon evaluates sensors every 5 s. Each round waits a random part of that (seeded)
+#: before uploading, as a real upload arrives at any moment: back-to-back rounds would lock onto
+#: the daemon's loop (each upload landing at the same point of it), and the sensor's share of the
+#: latency would depend on how long the previous run took rather than on chance.
+SENSOR_LOOP_SECONDS = 5.0
+ARRIVAL_SEED = 2014
 DAEMON_READY_TIMEOUT = 240.0
 
 
@@ -220,10 +227,12 @@ def run(homes: BenchHomes) -> list[Figure]:
     submitted: dict[str, float] = {}  # submission id → when the receipt was returned (epoch s)
     seen: dict[str, float] = {}  # submission id → when serving.duckdb showed it
     rounds_started = time.perf_counter()
+    arrivals = random.Random(ARRIVAL_SEED)
     try:
         for number in range(ROUNDS):
             if number >= MIN_ROUNDS and time.perf_counter() - rounds_started > ROUNDS_BUDGET_SECONDS:
                 break
+            time.sleep(arrivals.uniform(0.0, SENSOR_LOOP_SECONDS))
             departement = DEPARTEMENTS[number % len(DEPARTEMENTS)]
             receipt = _submit(settings, departement, week, 3000 + number)
             started = time.perf_counter()
