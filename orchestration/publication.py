@@ -1,9 +1,9 @@
 """What the published marts already reflect, compared with what has landed.
 
-One question drives the sensor (which uploads still need a run), the dbt step (which sources
-changed), and the freshness check (how long an upload has waited): *which landed submissions
-are not yet in ``serving.duckdb``?* ``fct_submissions`` has one row per receipt, so a landed
-submission is published exactly when its ``submission_id`` is there.
+One question drives the sensor (does a new upload still need a run), the dbt step (is this
+run's upload already built), and the freshness check (how long an upload has waited): *which
+landed submissions are not yet in ``serving.duckdb``?* ``fct_submissions`` has one row per
+receipt, so a landed submission is published exactly when its ``submission_id`` is there.
 """
 
 from __future__ import annotations
@@ -42,17 +42,14 @@ def published_submission_ids(settings: Settings) -> set[str]:
     return {row[0] for row in rows}
 
 
-def landed_submissions(settings: Settings) -> list:
-    """Every accepted upload in the landing zone (the ingestion layer's listing), oldest first."""
+def unpublished_submissions(settings: Settings) -> list:
+    """Landed submissions whose receipt is not yet in the published marts, oldest first.
+
+    Only those receipts are read (the listing skips published ids by file name): the freshness
+    sensor asks every minute and each landing run once, and the history only grows."""
     from ingestion.landing import list_landed
 
-    return list_landed(settings)
-
-
-def unpublished_submissions(settings: Settings) -> list:
-    """Landed submissions whose receipt is not yet in the published marts, oldest first."""
-    published = published_submission_ids(settings)
-    return [s for s in landed_submissions(settings) if s.submission_id not in published]
+    return list_landed(settings, exclude=published_submission_ids(settings))
 
 
 def landed_at(submission) -> datetime:
