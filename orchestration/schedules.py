@@ -67,28 +67,29 @@ def _op_config(asset_name: str, **config: str) -> dict:
     return {"ops": {asset_name: {"config": config}}}
 
 
-def build_schedules(settings: Settings) -> list:
-    @schedule(cron_schedule=REMINDERS_CRON, execution_timezone=PARIS_TZ, job_name=REMINDERS_JOB_NAME,
-              default_status=DefaultScheduleStatus.RUNNING,
-              description=("Jour d'échéance (le jeudi, la veille si le jeudi est férié) à 10 h, heure "
-                           "de Paris : départements sans rapport pour la semaine."))
-    def reminder_list_schedule(context: ScheduleEvaluationContext):
+def _deadline_day_schedule(name: str, cron: str, job_name: str, asset_name: str, run_key: str,
+                           description: str, settings: Settings):
+    """A weekly document made on the day a week's deadline falls (skipped on other days)."""
+    @schedule(name=name, cron_schedule=cron, execution_timezone=PARIS_TZ, job_name=job_name,
+              default_status=DefaultScheduleStatus.RUNNING, description=description)
+    def _deadline_day(context: ScheduleEvaluationContext):
         week = week_due_on_tick(context.scheduled_execution_time, settings.holiday_policy)
         if week is None:
             return SkipReason("Pas d'échéance hebdomadaire ce jour-là.")
-        return RunRequest(run_key=f"reminders-{week}",
-                          run_config=_op_config("reminder_list", week=week))
+        return RunRequest(run_key=f"{run_key}-{week}", run_config=_op_config(asset_name, week=week))
 
-    @schedule(cron_schedule=SYNTHESIS_CRON, execution_timezone=PARIS_TZ, job_name=SYNTHESIS_JOB_NAME,
-              default_status=DefaultScheduleStatus.RUNNING,
-              description=("Jour d'échéance (le jeudi, la veille si le jeudi est férié) à 12 h 05, "
-                           "heure de Paris : synthèse nationale hebdomadaire."))
-    def weekly_synthesis_schedule(context: ScheduleEvaluationContext):
-        week = week_due_on_tick(context.scheduled_execution_time, settings.holiday_policy)
-        if week is None:
-            return SkipReason("Pas d'échéance hebdomadaire ce jour-là.")
-        return RunRequest(run_key=f"synthesis-{week}",
-                          run_config=_op_config("weekly_synthesis", week=week))
+    return _deadline_day
+
+
+def build_schedules(settings: Settings) -> list:
+    reminder_list_schedule = _deadline_day_schedule(
+        "reminder_list_schedule", REMINDERS_CRON, REMINDERS_JOB_NAME, "reminder_list", "reminders",
+        "Jour d'échéance (le jeudi, la veille si le jeudi est férié) à 10 h, heure de Paris : "
+        "départements sans rapport pour la semaine.", settings)
+    weekly_synthesis_schedule = _deadline_day_schedule(
+        "weekly_synthesis_schedule", SYNTHESIS_CRON, SYNTHESIS_JOB_NAME, "weekly_synthesis", "synthesis",
+        "Jour d'échéance (le jeudi, la veille si le jeudi est férié) à 12 h 05, heure de Paris : "
+        "synthèse nationale hebdomadaire.", settings)
 
     @schedule(cron_schedule=monthly_report_cron(settings), execution_timezone=PARIS_TZ,
               job_name=MONTHLY_JOB_NAME, default_status=DefaultScheduleStatus.RUNNING,
