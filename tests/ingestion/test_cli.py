@@ -83,3 +83,14 @@ def test_the_installed_command_runs(weekly_file, cipd_home):
                           capture_output=True, text=True, timeout=120, env=os.environ)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["status"] == "accepted"
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(weekly_file, cipd_home):
+    """``cipd submit … --json | head -c 100``: the pipe closes before the receipt is written."""
+    cipd = os.path.join(os.path.dirname(sys.executable), "cipd")
+    process = subprocess.Popen([cipd, "submit", "weekly", str(weekly_file), "--departement", "13", "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
+    process.stdout.close()  # the reader is gone before the command writes
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 141, errors
+    assert b"Traceback" not in errors
