@@ -22,7 +22,7 @@ week = queries.current_week()
 deadline = weekly_deadline(week, get_settings().holiday_policy)
 before_deadline = queries.now() < deadline
 st.title("Vue nationale")
-st.write(f"Semaine en cours : **{week}** (rapports dus le {format_paris(deadline)}).")
+st.write(f"Semaine en cours : **{week}** — rapports dus le {format_paris(deadline)}.")
 
 # --- KPIs of the week -------------------------------------------------------------------
 national = queries.national_weekly(role, week, 52)
@@ -32,13 +32,14 @@ this, last = rows.get(week), rows.get(shift_week(week, -1))
 
 def kpi(column, label, container, delta_color="normal", help=None):
     """One figure of the week with its change since last week; ``delta_color`` says whether a
-    rise is good ("normal"), bad ("inverse") or neither ("off")."""
+    rise is good ("normal"), bad ("inverse") or neither ("off"). Before the deadline the week is
+    still arriving: its changes are shown uncoloured, neither good nor bad news yet."""
     value = this[column] if this else None
     previous = last[column] if last else None
     delta = (value - previous) if value is not None and previous is not None else None
     container.metric(label, "—" if value is None else f"{value:n}",
                      delta=None if delta is None else f"{delta:+n} vs S-1",
-                     delta_color=delta_color, help=help)
+                     delta_color="off" if before_deadline else delta_color, help=help)
 
 
 # Before the deadline a report not yet sent is awaited, not missing: comparing it with last

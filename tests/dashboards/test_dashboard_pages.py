@@ -52,6 +52,9 @@ def test_vue_nationale_shows_kpis_map_trend_and_regions(signed_in, serving_home)
     assert 0 < awaited < 101
     assert metrics["Rapports reçus"] == str(received) and metrics["En attente"] == str(awaited)
     assert "26/11/2026 12:00 (heure de Paris)" in texts(at.markdown)[0]
+    # the week is still arriving: its changes vs last week are neither good nor bad news yet
+    gray = type(at.metric[0].proto).MetricColor.GRAY
+    assert {m.label for m in at.metric if m.proto.delta and m.proto.color != gray} == set()
     assert _charts(at) == 2  # map + national trend
     assert "properties.code" in str(at.get("plotly_chart")[0].proto)  # the GeoJSON choropleth
     assert any(f"{received} départements sur 101" in c for c in texts(at.caption))
@@ -63,6 +66,9 @@ def test_after_the_deadline_reports_not_received_are_missing(signed_in, monkeypa
     at = signed_in("national", "vue_nationale")
     metrics = {m.label: m.value for m in at.metric}
     assert "Manquants" in metrics and "En attente" not in metrics
+    coloured = {m.label for m in at.metric
+                if m.proto.delta and m.proto.color != type(m.proto).MetricColor.GRAY}
+    assert "Manquants" in coloured and "Néant" not in coloured
 
 
 def test_vue_nationale_map_follows_the_chosen_indicator(signed_in):
