@@ -16,6 +16,7 @@ Submission ids start with the UTC reception instant, so they sort by time.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -145,6 +146,44 @@ def _iter_receipts(zone: Path, exclude: Iterable[str]) -> Iterator[Path]:
     for path in root.glob("*/*/*.json"):
         if path.stem not in skip:
             yield path
+
+
+def _month_folders(receipts: Path, since_ns: int) -> Iterator[Path]:
+    """``receipts/YYYY/MM`` folders that may hold a receipt landed at or after ``since_ns``."""
+    for year in _subfolders(receipts):
+        for month in _subfolders(year):
+            if month.stat().st_mtime_ns >= since_ns:
+                yield month
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        with os.scandir(folder) as entries:
+            return [Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False)]
+    except FileNotFoundError:
+        return []
+
+
+def receipts_landed_since(zone: Path, since_ns: int) -> list[tuple[int, Path]]:
+    """(mtime, path) of the receipts of ``zone`` landed at or after ``since_ns``, oldest first.
+
+    For a caller polling for new uploads (the Dagster sensor), at a cost that does not grow with
+    the history: a receipt is renamed into ``receipts/YYYY/MM/`` last, which moves that folder's
+    mtime, so only the month folders touched since ``since_ns`` are listed and nothing older is
+    opened. Years of history cost a ``stat`` per month folder."""
+    found = []
+    for month in _month_folders(zone / "receipts", since_ns):
+        with os.scandir(month) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or not entry.name.endswith(".json"):
+                    continue  # a receipt being written (atomic write's temporary file)
+                try:
+                    landed_ns = entry.stat().st_mtime_ns
+                except FileNotFoundError:
+                    continue
+                if landed_ns >= since_ns:
+                    found.append((landed_ns, Path(entry.path)))
+    return sorted(found)
 
 
 def _load(path: Path, root: Path) -> LandedSubmission:

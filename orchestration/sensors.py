@@ -7,10 +7,8 @@ upload landing now must still be seen. Each submission gets its own run with ``r
 Dagster never starts two runs for one upload even if the cursor were lost.
 
 A tick must stay cheap however long the history (it runs every few seconds, and the upload →
-dashboard latency waits for it): it reads no receipt older than the cursor. Receipts live in
-``landing/receipts/YYYY/MM/``; a folder's mtime moves whenever a receipt is renamed into it, so
-only the month folders touched since the cursor are listed, and only the receipts newer than it
-are opened. Years of history cost a ``stat`` per month folder.
+dashboard latency waits for it): it reads no receipt older than the cursor
+(:func:`ingestion.landing.receipts_landed_since` lists only the month folders touched since).
 
 The freshness sensor reports the serving check between runs (a check run only inside a landing
 run could never see the marts fall behind). Like the assets, these modules keep real (not
@@ -18,9 +16,7 @@ postponed) annotations: Dagster reads them to inject resources and config.
 """
 
 import json
-import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +30,7 @@ from dagster import (
     sensor,
 )
 
+from ingestion.landing import receipts_landed_since
 from orchestration.assets.serving import freshness_fields
 from orchestration.dagster_home import SUBMISSION_TAG, WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE
 from orchestration.freshness import measure_freshness
@@ -62,47 +59,13 @@ class LandedReceipt:
     landed_ns: int
 
 
-def _month_folders(receipts: Path, since_ns: int) -> Iterator[Path]:
-    """``receipts/YYYY/MM`` folders that may hold a receipt landed at or after ``since_ns``."""
-    for year in _subfolders(receipts):
-        for month in _subfolders(year):
-            if month.stat().st_mtime_ns >= since_ns:
-                yield month
-
-
-def _subfolders(folder: Path) -> list[Path]:
-    try:
-        with os.scandir(folder) as entries:
-            return [Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False)]
-    except FileNotFoundError:
-        return []
-
-
-def receipts_landed_since(receipts: Path, since_ns: int) -> list[tuple[int, Path]]:
-    """(mtime, path) of the receipts under ``receipts`` landed at or after ``since_ns``, oldest
-    first; nothing older is opened or even listed (see the module docstring)."""
-    found = []
-    for month in _month_folders(receipts, since_ns):
-        with os.scandir(month) as entries:
-            for entry in entries:
-                if entry.name.startswith(".") or not entry.name.endswith(".json"):
-                    continue  # a receipt being written (atomic write's temporary file)
-                try:
-                    landed_ns = entry.stat().st_mtime_ns
-                except FileNotFoundError:
-                    continue
-                if landed_ns >= since_ns:
-                    found.append((landed_ns, Path(entry.path)))
-    return sorted(found)
-
-
 def read_receipt(path: Path, landed_ns: int) -> LandedReceipt:
     data = json.loads(path.read_bytes())
     return LandedReceipt(submission_id=data["submission_id"], kind=data["kind"],
                          departement=data["departement"], landed_ns=landed_ns)
 
 
-def new_submissions(receipts: Path, cursor: str | None) -> tuple[list[LandedReceipt], str | None]:
+def new_submissions(landing_dir: Path, cursor: str | None) -> tuple[list[LandedReceipt], str | None]:
     """The receipts landed since ``cursor``, oldest first, and the cursor to store next.
 
     The cursor is the newest landing instant seen plus the ids of the receipts landed within
@@ -110,7 +73,7 @@ def new_submissions(receipts: Path, cursor: str | None) -> tuple[list[LandedRece
     state = json.loads(cursor) if cursor else {"landed_ns": None, "ids": []}
     newest, seen = state["landed_ns"], set(state["ids"])
     since = -1 if newest is None else newest - LANDING_MARGIN_NS
-    candidates = receipts_landed_since(receipts, since)
+    candidates = receipts_landed_since(landing_dir, since)
     new = [read_receipt(path, ns) for ns, path in candidates if path.stem not in seen]
     if not new:
         return [], cursor
@@ -139,7 +102,7 @@ def run_request_for(submission: LandedReceipt) -> RunRequest:
 )
 def landing_sensor(context: SensorEvaluationContext, hub: HubResource):
     settings = hub.settings()
-    new, cursor = new_submissions(settings.landing_dir / "receipts", context.cursor)
+    new, cursor = new_submissions(settings.landing_dir, context.cursor)
     # An upload already in the published marts (e.g. `cipd demo` built them itself) needs no run.
     published = published_submission_ids(settings) if new else set()
     requests = [run_request_for(s) for s in new if s.submission_id not in published]

@@ -29,7 +29,8 @@ class LandingZone:
 
     def __init__(self, home: Path):
         self.home = home
-        self.receipts = home / "landing" / "receipts"
+        self.landing = home / "landing"
+        self.receipts = self.landing / "receipts"
         self._folder_ns: dict[Path, int] = {}
 
     def land(self, submission_id: str, landed_ns: int, month: str = "2026/11", departement: str = "13") -> Path:
@@ -89,9 +90,9 @@ def test_a_backdated_upload_landing_later_is_still_seen(zone):
 
 def test_files_landing_in_the_same_instant_are_each_seen_once(zone):
     zone.land("sub-a", 7 * SECOND)
-    new, cursor = new_submissions(zone.receipts, None)
+    new, cursor = new_submissions(zone.landing, None)
     zone.land("sub-b", 7 * SECOND)
-    again, _ = new_submissions(zone.receipts, cursor)
+    again, _ = new_submissions(zone.landing, cursor)
     assert [s.submission_id for s in new] == ["sub-a"]
     assert [s.submission_id for s in again] == ["sub-b"]
 
@@ -100,11 +101,11 @@ def test_a_receipt_renamed_in_after_a_newer_one_is_still_seen(zone):
     """Its mtime (when written) is older than a receipt a tick already saw: the cursor's
     margin looks back far enough to catch it."""
     zone.land("sub-newer", 100 * SECOND)
-    _, cursor = new_submissions(zone.receipts, None)
+    _, cursor = new_submissions(zone.landing, None)
     zone.land("sub-slow", 100 * SECOND - LANDING_MARGIN_NS // 2)
-    new, cursor = new_submissions(zone.receipts, cursor)
+    new, cursor = new_submissions(zone.landing, cursor)
     assert [s.submission_id for s in new] == ["sub-slow"]
-    assert new_submissions(zone.receipts, cursor) == ([], cursor)
+    assert new_submissions(zone.landing, cursor) == ([], cursor)
 
 
 def test_a_tick_reads_no_receipt_older_than_its_cursor(zone):
@@ -115,14 +116,14 @@ def test_a_tick_reads_no_receipt_older_than_its_cursor(zone):
         for month in range(1, 13):
             for number in range(5):
                 zone.land(f"old-{year}{month:02}-{number}", SECOND + number, month=f"{year}/{month:02}")
-    _, cursor = new_submissions(zone.receipts, None)
+    _, cursor = new_submissions(zone.landing, None)
     zone.land("sub-new", history)
-    _, cursor = new_submissions(zone.receipts, cursor)  # the cursor is now far past the history
+    _, cursor = new_submissions(zone.landing, cursor)  # the cursor is now far past the history
     zone.land("sub-next", history + SECOND)
 
     with mock.patch("orchestration.sensors.read_receipt", wraps=sensors.read_receipt) as opened, \
-            mock.patch("orchestration.sensors.os.scandir", wraps=os.scandir) as listed:
-        new, _ = new_submissions(zone.receipts, cursor)
+            mock.patch("ingestion.landing.os.scandir", wraps=os.scandir) as listed:
+        new, _ = new_submissions(zone.landing, cursor)
     assert [s.submission_id for s in new] == ["sub-next"]
     assert opened.call_count == 1
     month_folders_listed = [call.args[0] for call in listed.call_args_list
