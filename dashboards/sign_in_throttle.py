@@ -13,8 +13,6 @@ The file holds logins and instants, nothing else; the audit journal keeps every 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from filelock import FileLock
 
 from data_contracts.calendar import now_utc
 from data_contracts.settings import Settings
+from ingestion.atomic import write_atomic
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
@@ -44,29 +43,21 @@ def _read(settings: Settings) -> dict[str, list[str]]:
 
 
 def _write(settings: Settings, failures: dict[str, list[str]]) -> None:
-    path = _path(settings)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".sign-in-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(failures, out)
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(_path(settings), json.dumps(failures).encode("utf-8"))
 
 
 def _recent(instants: list[str], now: datetime) -> list[datetime]:
     return [at for at in map(datetime.fromisoformat, instants) if now - at < WINDOW]
 
 
+def _until(instants: list[str], now: datetime) -> datetime | None:
+    recent = _recent(instants, now)
+    return max(recent) + WINDOW if len(recent) >= MAX_FAILURES else None
+
+
 def locked_until(settings: Settings, login: str) -> datetime | None:
     """When ``login`` may try again (UTC), or None when it is not locked."""
-    now = now_utc(settings.now)
-    recent = _recent(_read(settings).get(login, []), now)
-    if len(recent) < MAX_FAILURES:
-        return None
-    return max(recent) + WINDOW
+    return _until(_read(settings).get(login, []), now_utc(settings.now))
 
 
 def record_failure(settings: Settings, login: str) -> datetime | None:
@@ -79,7 +70,7 @@ def record_failure(settings: Settings, login: str) -> datetime | None:
                     for key, values in failures.items()}
         failures[login] = [*failures.get(login, []), now.isoformat()][-MAX_FAILURES:]
         _write(settings, {key: values for key, values in failures.items() if values})
-    return locked_until(settings, login)
+    return _until(failures[login], now)
 
 
 def clear(settings: Settings, login: str) -> None:
