@@ -44,15 +44,15 @@ def kpi(column, label, container, delta_color="normal", help=None):
 
 # Before the deadline a report not yet sent is awaited, not missing: comparing it with last
 # week's final count would raise a false alarm every Thursday morning.
-not_received = (("departements_missing", "En attente", "off",
-                 f"Rapports pas encore reçus ; l'échéance est le {format_paris(deadline)}.")
-                if before_deadline else ("departements_missing", "Manquants", "inverse", None))
+missing_label, missing_help = (
+    ("En attente", f"Rapports pas encore reçus ; l'échéance est le {format_paris(deadline)}.")
+    if before_deadline else ("Manquants", None))
 first_row = st.columns(5)
 for (column, label, colour, help_text), box in zip((
         ("departements_received", "Rapports reçus", "normal", None),
         ("departements_on_time", "À l'heure", "normal", None),
         ("departements_late", "En retard", "inverse", None),
-        not_received,
+        ("departements_missing", missing_label, "inverse", missing_help),
         ("departements_nil", "Néant", "off", None)), first_row):
     kpi(column, label, box, colour, help_text)
 second_row = st.columns(3)
