@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export CIPD_HOME ?= $(CURDIR)/var
 
-.PHONY: install browser run test screenshots soak bench orchestrate dashboards demo build clean
+.PHONY: install browser lint lint-imports run test screenshots soak bench orchestrate dashboards demo build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
 
-test: install browser
+# Imports go one way (pyproject [tool.importlinter]); a wrong one fails the run before any test.
+lint-imports: install
+	$(BIN)/lint-imports
+
+lint: install lint-imports
+	$(BIN)/ruff check --select F,E9 cli demo storage orchestration dashboards ingestion data_contracts bench
+
+test: install browser lint-imports
 	$(BIN)/python -m pytest -m "not soak" -q
 
 # Refresh the README's screenshots (the real-browser test, saving into docs/screenshots).
@@ -48,9 +55,9 @@ run: install
 	$(BIN)/cipd up
 
 # Dagster's instance (runs, schedules, sensor cursors) lives under CIPD_HOME/dagster, with the
-# run queue that lets one warehouse writer run at a time (orchestration/dagster_home.py).
+# run queue that lets one warehouse writer run at a time (orchestration/instance/dagster_home.py).
 orchestrate: install
-	DAGSTER_HOME=$$($(BIN)/python -m orchestration.dagster_home) $(BIN)/dagster dev -m orchestration.definitions
+	DAGSTER_HOME=$$($(BIN)/python -m orchestration.instance.dagster_home) $(BIN)/dagster dev -m orchestration.defs.definitions
 
 dashboards: install
 	$(BIN)/streamlit run dashboards/app.py

@@ -21,7 +21,7 @@ from data_contracts.settings import Settings, get_settings
 
 BENCH_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 SCALE = 100
-#: What the landing job builds (orchestration.jobs): every dbt node downstream of the raw
+#: What the landing job builds (orchestration.defs.jobs): every dbt node downstream of the raw
 #: tables, and the models that embed the build's clock; not the seeds.
 LANDING_SELECT = "source:raw+ int_weekly_deadlines dim_week dim_month"
 
@@ -51,7 +51,7 @@ class BenchHomes:
     def real(self) -> Settings:
         """The real-volume warehouse: demo history loaded through submit and the loader."""
         if "real" not in self._ready:
-            from ingestion.demo import generate, load
+            from demo.generator import generate, load
 
             settings = self.fresh("real")
             started = time.perf_counter()
@@ -67,7 +67,7 @@ class BenchHomes:
     def scaled(self) -> Settings:
         """A copy of the real warehouse ×SCALE (synthetic twins straight into raw)."""
         if "scaled" not in self._ready:
-            from ingestion.demo_scale import scale_warehouse
+            from demo.scale import scale_warehouse
 
             source = self.real()
             settings = self.settings("scaled")
@@ -84,7 +84,7 @@ class BenchHomes:
         """The first build of a home is a full rebuild: timed (with its direct-SQL baseline)
         for P3 rather than run twice."""
         from bench.rebuild import dbt_and_direct
-        from orchestration.publish import publish
+        from orchestration.warehouse.publish import publish
 
         started = time.perf_counter()
         self.full_rebuilds[name] = dbt_and_direct(settings)
@@ -104,7 +104,7 @@ def next_received_at() -> datetime:
 
 def weekly_upload(departement: str, week: str, version: int) -> bytes:
     """One département's one-week report (CSV UTF-8), different bytes for each ``version``."""
-    from ingestion.demo_files import render
+    from demo.files import render
 
     row = {"departement": departement, "semaine": week, "signalements_cnapr": 2 + version % 3,
            "signalements_locaux": 1, "dont_mineurs": 1, "orientations_judiciaires": 0,

@@ -26,7 +26,7 @@ DEPARTEMENTS = ("75", "13", "69", "33", "59")
 def one_week_builds(settings: Settings, rounds: int = ROUNDS, offset: int = 0) -> list[float]:
     from ingestion.loader import ingest_pending
     from ingestion.submit import submit
-    from orchestration.build import build
+    from orchestration.warehouse.build import build
 
     week = current_week(now_utc(settings.now))
     seconds = []

@@ -17,7 +17,7 @@ from data_contracts.settings import DBT_PROJECT_DIR, Settings
 
 _FULL_BUILD = """
 import json
-from orchestration.build import build
+from orchestration.warehouse.build import build
 result = build(unit_tests=False, full_refresh=True)
 print(json.dumps({"success": result.success, "nodes": len(result.outcomes),
                   "problems": [p.name for p in result.problems]}))

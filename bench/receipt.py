@@ -42,7 +42,7 @@ def _weekly_rows(departement: str, weeks: list[str], seed: int) -> list[dict]:
 def run(homes: BenchHomes) -> list[Figure]:
     import polars as pl
 
-    from ingestion.demo_files import render
+    from demo.files import render
     from ingestion.sandbox import warm_up
     from ingestion.submit import submit
 

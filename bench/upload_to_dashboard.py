@@ -1,7 +1,7 @@
 """P2 — upload → dashboard through the real Dagster path, real volume: from the submit's
 receipt to ``serving.duckdb`` answering with the new figure, p50 ≤ 15 s and p95 ≤ 30 s.
 
-The Dagster daemon runs for real (``dagster-daemon run -m orchestration.definitions`` with the
+The Dagster daemon runs for real (``dagster-daemon run -m orchestration.defs.definitions`` with the
 hub's ``dagster.yaml``): its landing sensor sees the upload, the run queue starts the landing
 job in a run worker process, which loads, builds (dbt in-process) and publishes. The bench
 only submits and then polls the published file read-only, as the dashboards read it.
@@ -80,13 +80,13 @@ def _submit(settings: Settings, departement: str, week: str, version: int):
 
 
 def start_daemon(settings: Settings) -> subprocess.Popen:
-    from orchestration.dagster_home import prepare_dagster_home
+    from orchestration.instance.dagster_home import prepare_dagster_home
 
     home = prepare_dagster_home(settings)
     log = open(settings.root / "bench_dagster_daemon.log", "wb")
     env = dict(environment(settings), DAGSTER_HOME=str(home))
     daemon = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "dagster-daemon"), "run", "-m", "orchestration.definitions"],
+        [os.path.join(os.path.dirname(sys.executable), "dagster-daemon"), "run", "-m", "orchestration.defs.definitions"],
         cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + DAEMON_READY_TIMEOUT
     path = settings.root / "bench_dagster_daemon.log"
@@ -152,8 +152,8 @@ def run_events(settings: Settings) -> dict[str, list[tuple[str, str | None, floa
     bench home's Dagster instance after the daemon stopped."""
     from dagster import DagsterInstance, RunsFilter
 
-    from orchestration.dagster_home import SUBMISSION_TAG, dagster_home
-    from orchestration.jobs import LANDING_JOB_NAME
+    from orchestration.instance.dagster_home import SUBMISSION_TAG, dagster_home
+    from orchestration.defs.jobs import LANDING_JOB_NAME
 
     events: dict[str, list[tuple[str, str | None, float]]] = {}
     with DagsterInstance.from_config(str(dagster_home(settings))) as instance:
@@ -194,8 +194,8 @@ def landing_run_phases(events: dict[str, list[tuple[str, str | None, float]]],
 
 def direct_chain(settings: Settings, departement: str, week: str, version: int) -> float:
     from ingestion.loader import ingest_pending
-    from orchestration.build import build
-    from orchestration.publish import publish
+    from orchestration.warehouse.build import build
+    from orchestration.warehouse.publish import publish
 
     receipt = _submit(settings, departement, week, version)
     started = time.perf_counter()
@@ -211,8 +211,8 @@ def direct_chain(settings: Settings, departement: str, week: str, version: int) 
 
 def run(homes: BenchHomes) -> list[Figure]:
     from ingestion.loader import ingest_pending
-    from orchestration.build import build
-    from orchestration.publish import publish
+    from orchestration.warehouse.build import build
+    from orchestration.warehouse.publish import publish
 
     settings = homes.real()
     week = calendar.current_week(calendar.now_utc(settings.now))

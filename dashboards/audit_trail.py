@@ -1,7 +1,7 @@
 """The dashboards' entries in the audit trail: sign-ins (successful or not), sign-outs and data
 exports. Uploads and rejections are recorded by the submit path itself.
 
-Why through :mod:`ingestion.audit`: one append-only journal (``CIPD_HOME/audit/events.jsonl``,
+Why through :mod:`storage.audit`: one append-only journal (``CIPD_HOME/audit/events.jsonl``,
 opened ``O_APPEND`` only) that the loader copies, insert-only, into ``raw.audit_log``. The
 dashboards never write the warehouse, and nothing in the hub updates or deletes an event.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 from data_contracts.settings import get_settings
 from dashboards.roles import Role
-from ingestion import audit
+from storage import audit
 
 
 def record(action: str, actor: str | None, outcome: str, role: Role | None = None,

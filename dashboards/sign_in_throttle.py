@@ -20,7 +20,7 @@ from filelock import FileLock
 
 from data_contracts.calendar import now_utc
 from data_contracts.settings import Settings
-from ingestion.atomic import write_atomic
+from storage.atomic import write_atomic
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)

@@ -1,6 +1,6 @@
 """Where the dashboards' data leave the national level: small-count suppression of every query
 result read by a regional or département role (pages, charts and downloads alike, since they
-all show what :func:`dashboards.queries.fetch` returns). The national role sees exact counts.
+all show what :func:`dashboards.serving.fetch` returns). The national role sees exact counts.
 
 The rule itself is :mod:`data_contracts.disclosure`; this module only says which columns of
 the marts are counts of people or cases, which totals they add up to, and which totals a
@@ -22,6 +22,7 @@ import polars as pl
 
 from data_contracts.disclosure import RowTotal, suppress
 from data_contracts.settings import get_settings
+from data_contracts.registry import count_fields
 from dashboards.roles import Role
 
 #: Count columns the marts derive from the contracts' counts.
@@ -49,8 +50,6 @@ NOTE = ("Secret statistique : les effectifs de 1 à {threshold} sont masqués (c
 @cache
 def count_columns() -> tuple[str, ...]:
     """Every count column a mart may carry: the contracts' counts and the marts' sums."""
-    from ingestion.history import count_fields
-
     return tuple(dict.fromkeys([*count_fields("weekly"), *count_fields("monthly"), *DERIVED_COUNTS]))
 
 

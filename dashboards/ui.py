@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 
 from data_contracts.calendar import PARIS, format_paris
-from dashboards import audit_trail, queries
+from dashboards import audit_trail, queries, serving
 from dashboards.exports import to_csv_bytes, to_xlsx_bytes
 from dashboards.roles import Role
 
@@ -77,7 +77,7 @@ def current_role() -> Role:
 
 def require_serving() -> None:
     """Stop the page with an explanation when nothing has been published yet."""
-    if queries.serving_file() is None:
+    if serving.serving_file() is None:
         st.warning(
             "Aucune donnée publiée pour l'instant : lancez `cipd build` (ou `make build`) pour "
             "construire et publier l'entrepôt, puis rechargez la page.")

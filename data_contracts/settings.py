@@ -6,6 +6,7 @@ Everything the hub writes lives under ``CIPD_HOME`` so that a deployment (or a t
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 from functools import cached_property, lru_cache
@@ -75,6 +76,19 @@ class Settings(BaseSettings):
     @property
     def backups_dir(self) -> Path:
         return self.root / "backups"
+
+    @property
+    def benchmark_scale_path(self) -> Path:
+        """Written only by ``cipd demo --scale N`` (synthetic twins for benchmarks)."""
+        return self.root / "benchmark_scale.json"
+
+    def benchmark_scale(self) -> int:
+        """The scale ``cipd demo --scale`` gave this warehouse (1: real data only). Read by the
+        build (dbt var ``benchmark_units_per_departement``) without importing the demo."""
+        try:
+            return int(json.loads(self.benchmark_scale_path.read_text(encoding="utf-8"))["scale"])
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
+            return 1
 
     @property
     def dbt_target_dir(self) -> Path:

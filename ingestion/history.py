@@ -16,8 +16,7 @@ import polars as pl
 from data_contracts import calendar
 from data_contracts.bulk_validation import records_from_json
 from data_contracts.errors import ContractError
-from data_contracts.fields import Count
-from data_contracts.registry import contract_for
+from data_contracts.registry import contract_for, count_fields
 from data_contracts.settings import Settings
 
 #: Periods of history compared with a new value.
@@ -31,13 +30,6 @@ MIN_HISTORY = 4
 _MARTS = {"weekly": ("fct_weekly_reports", "week_code"), "monthly": ("fct_monthly_reports", "month_code")}
 
 
-def count_fields(kind: str) -> list[str]:
-    """The contract's count columns (those typed :data:`data_contracts.fields.Count`)."""
-    model = contract_for(kind)
-    return [name for name, info in model.model_fields.items()
-            if info.annotation is int and any(m in Count.__metadata__ for m in info.metadata)]
-
-
 def _history(settings: Settings, kind: str, departement: str, first: str, last: str,
              columns: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Period → {column: value} for the département's received reports in [first, last]."""
@@ -45,7 +37,7 @@ def _history(settings: Settings, kind: str, departement: str, first: str, last: 
         return {}
     import duckdb
 
-    from orchestration.publication import serving_connection
+    from storage.published import serving_connection
 
     table, period_column = _MARTS[kind]
     try:

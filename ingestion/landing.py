@@ -8,7 +8,7 @@ Layout (under ``CIPD_HOME``)::
     landing/index/<kind>/<dep>/<sha256>     first accepted submission of these bytes
     quarantine/files/…, quarantine/receipts/…   the same for rejected uploads
 
-Every file is written atomically (see :mod:`ingestion.atomic`) and the receipt last, so a
+Every file is written atomically (see :mod:`storage.atomic`) and the receipt last, so a
 receipt on disk always has its bytes and rows beside it: the loader trusts receipts only.
 Submission ids start with the UTC reception instant, so they sort by time.
 """
@@ -28,7 +28,7 @@ from filelock import FileLock
 
 from data_contracts import calendar
 from data_contracts.settings import Settings, get_settings
-from ingestion.atomic import write_atomic, write_once
+from storage.atomic import write_atomic, write_once
 from ingestion.receipt import Receipt, parse_utc
 
 

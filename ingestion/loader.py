@@ -18,9 +18,9 @@ from typing import Any
 
 from data_contracts.raw_schema import LINEAGE_COLUMNS, RAW_TABLES, contract_columns
 from data_contracts.settings import Settings, get_settings
-from ingestion import audit
+from storage import audit
 from ingestion.landing import LandedSubmission, list_landed, list_quarantined
-from ingestion.lock import warehouse_lock
+from storage.lock import warehouse_lock
 from ingestion.raw_tables import AUDIT_COLUMNS, SUBMISSIONS_COLUMNS, connect_warehouse
 
 DEFAULT_BATCH_SIZE = 100

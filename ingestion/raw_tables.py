@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from data_contracts.raw_schema import RAW_TABLES, raw_table_ddl
-from ingestion.atomic import fsync_dir
+from storage.atomic import fsync_dir
 
 #: A warehouse being created, beside its final place (same file system, so the rename is atomic).
 CREATING_SUFFIX = ".creating"

@@ -17,12 +17,13 @@ from data_contracts.errors import ContractError
 from data_contracts.referential import is_departement, normalise_departement_code
 from data_contracts.registry import contract_for
 from data_contracts.settings import Settings, get_settings
-from ingestion import audit, landing
+from ingestion import landing
 from ingestion.history import history_warnings
 from ingestion.readers.table import ParsedTable, file_error
 from ingestion.receipt import Receipt
 from ingestion.sandbox import parse_file
 from ingestion.validate import ValidatedFile, validate_table
+from storage import audit
 
 
 class StorageUnavailable(RuntimeError):

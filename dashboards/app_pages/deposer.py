@@ -13,7 +13,7 @@ import streamlit as st
 from data_contracts.registry import CONTRACTS, KINDS
 from data_contracts.settings import get_settings
 from data_contracts.templates import write_template
-from dashboards import queries, ui
+from dashboards import queries, serving, ui
 
 RECEIPT_KEY = "_cipd_last_receipt"
 
@@ -97,7 +97,7 @@ for kind_code in KINDS:
 
 # --- Recent receipts -------------------------------------------------------------------------------
 st.subheader("Derniers dépôts du département")
-if queries.serving_file() is None:
+if serving.serving_file() is None:
     st.info("Les dépôts apparaîtront ici après la prochaine publication des données.")
 else:
     recent = queries.submissions(role, role.code, limit=20)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from data_contracts.calendar import now_utc, parse_week
 from data_contracts.settings import Settings
-from orchestration.publication import unpublished_submissions
+from orchestration.warehouse.publication import unpublished_submissions
 from orchestration.reports import monthly_report, reminders, weekly_synthesis
 from orchestration.reports.document import Document
 from orchestration.reports.render import write_html, write_xlsx

@@ -22,7 +22,7 @@ import duckdb
 
 from data_contracts.calendar import format_paris
 from data_contracts.settings import Settings
-from orchestration.publication import serving_connection
+from storage.published import serving_connection
 
 
 class ReportError(RuntimeError):
@@ -57,9 +57,9 @@ def copy_raw_tables(source: Path, target: Path) -> list[str]:
 @contextmanager
 def marts_as_known_at(settings: Settings, known_at: datetime) -> Iterator[duckdb.DuckDBPyConnection]:
     """The marts rebuilt as they stood at ``known_at`` (see the module docstring)."""
-    from ingestion.lock import warehouse_lock
-    from orchestration.build import build
-    from orchestration.publish import publish
+    from storage.lock import warehouse_lock
+    from orchestration.warehouse.build import build
+    from orchestration.warehouse.publish import publish
 
     if not settings.warehouse_path.exists():
         raise ReportError(

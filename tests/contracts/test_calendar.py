@@ -86,7 +86,7 @@ def test_weeks_belong_to_the_month_of_their_thursday():
 
 
 def test_the_committed_deadline_seed_is_the_calendar_output(tmp_path):
-    from ingestion.cli_contracts import CALENDAR_SEED, write_calendar_seed
+    from cli.contracts import CALENDAR_SEED, write_calendar_seed
 
     fresh = write_calendar_seed(tmp_path / "seed.csv")
     assert fresh.read_text() == CALENDAR_SEED.read_text(), "run `cipd calendar-seed` and commit"

@@ -13,7 +13,7 @@ from data_contracts.registry import KINDS, columns
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "ingestion.cli", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True)
 
 
 def test_cipd_template_weekly_csv_header_equals_the_contract(tmp_path):

@@ -28,9 +28,9 @@ class SessionHome:
 
     def serving_value(self, sql: str, *params):
         """One value read straight from the published marts (what a page should show)."""
-        from dashboards import queries
+        from dashboards import serving
 
-        cur = queries.cursor(queries.serving_file())
+        cur = serving.cursor(serving.serving_file())
         try:
             return cur.execute(sql, list(params)).fetchone()[0]
         finally:

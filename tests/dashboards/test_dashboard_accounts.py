@@ -10,7 +10,7 @@ import pytest
 from data_contracts.settings import get_settings
 from dashboards import users
 from dashboards.roles import Role, RoleError
-from ingestion.cli import main
+from cli.main import main
 
 
 def test_roles_cover_the_right_departements():

@@ -9,7 +9,7 @@ import pytest
 from page_text import texts, visible_text
 from real_serving import CANARY, CANARY_COMMENT, CANARY_FOLLOW_UPS, CANARY_PRACTICE, CANARY_FAMILIES
 
-from dashboards import queries
+from dashboards import queries, serving
 from dashboards.roles import Role
 
 PAGES = ("vue_nationale", "remontees", "fiche_departement", "suivis_actions", "bonnes_pratiques")
@@ -83,4 +83,4 @@ def test_query_layer_filters_even_when_asked_for_another_departement(serving_hom
 
 def test_unscoped_mart_is_refused():
     with pytest.raises(KeyError):
-        queries.scoped("select * from {raw_submissions}", Role.parse("national"))
+        serving.scoped("select * from {raw_submissions}", Role.parse("national"))

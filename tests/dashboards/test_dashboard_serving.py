@@ -10,11 +10,11 @@ import duckdb
 import pytest
 
 from data_contracts.settings import get_settings
-from dashboards import queries
+from dashboards import queries, serving
 
 
 def _publish(path, published_at: datetime, mtime: int) -> None:
-    """What orchestration.publish does: write beside, rename over."""
+    """What orchestration.warehouse.publish does: write beside, rename over."""
     beside = path.with_name(".serving-test.duckdb.tmp")
     with duckdb.connect(str(beside)) as con:
         con.execute("create schema marts")
@@ -31,7 +31,7 @@ def test_a_new_publish_is_read_at_the_next_query(cipd_home):
     second = datetime(2026, 11, 26, 8, 5, tzinfo=timezone.utc)
     _publish(path, first, 1_800_000_000)
     assert queries.published_at() == first
-    held = queries.cursor(queries.serving_file())  # a reader still busy on the old file
+    held = serving.cursor(serving.serving_file())  # a reader still busy on the old file
     _publish(path, second, 1_800_000_300)
     assert queries.published_at() == second
     assert held.execute("select published_at from marts.meta_build").fetchone()[0] == first.replace(tzinfo=None)
@@ -49,13 +49,13 @@ def test_the_connection_reads_the_marts_and_nothing_else(cipd_home, statement):
     path = get_settings().serving_path
     path.parent.mkdir(parents=True)
     _publish(path, datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc), 1_800_000_000)
-    cur = queries.cursor(queries.serving_file())
+    cur = serving.cursor(serving.serving_file())
     with pytest.raises(duckdb.Error):
         cur.execute(statement)
 
 
 def test_nothing_published_yet(cipd_home):
-    assert queries.serving_file() is None and queries.published_at() is None
+    assert serving.serving_file() is None and queries.published_at() is None
     assert queries.build_info() == {}
-    with pytest.raises(queries.ServingUnavailable):
-        queries.fetch("select * from {meta_build}", None)
+    with pytest.raises(serving.ServingUnavailable):
+        serving.fetch("select * from {meta_build}", None)

@@ -13,7 +13,7 @@ from page_text import texts
 from data_contracts.registry import columns
 from data_contracts.settings import get_settings
 from dashboards import users
-from ingestion.cli import main
+from cli.main import main
 from ingestion.landing import list_landed
 
 RECEIPT_KEY = "_cipd_last_receipt"

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from data_contracts.settings import Settings
-from ingestion.demo import generate
+from demo.generator import generate
 
 #: The suite's frozen clock (tests/conftest.py), needed here at session scope.
 FROZEN_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from data_contracts import calendar
 from data_contracts.fields import no_personal_data
-from ingestion.demo_departements import populations
+from demo.departements import populations
 
 
 def _new(figures):

@@ -7,8 +7,8 @@ import json
 import duckdb
 
 from data_contracts.settings import get_settings
-from ingestion.cli import main
-from ingestion.demo_truth import TRUTH_FILE, read_truth
+from cli.main import main
+from demo.truth import TRUTH_FILE, read_truth
 
 
 def test_cipd_demo_submits_and_loads_every_file(cipd_home, capsys):

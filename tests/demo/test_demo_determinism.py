@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingestion.demo import generate
+from demo.generator import generate
 
 
 def _tree(root):

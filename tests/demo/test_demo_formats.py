@@ -11,7 +11,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from data_contracts.registry import columns
-from ingestion.demo_departements import profile
+from demo.departements import profile
 from ingestion.submit import submit
 
 

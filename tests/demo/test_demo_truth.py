@@ -6,7 +6,7 @@ from collections import Counter
 
 from data_contracts import calendar
 from data_contracts.referential import departements
-from ingestion.demo_truth import (
+from demo.truth import (
     TRUTH_FILE, expected_monthly, expected_national_reporting_rate, expected_weekly, read_truth,
 )
 

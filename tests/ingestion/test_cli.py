@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ingestion.cli import main
+from cli.main import main
 from ingestion_helpers import FIXTURES, WEEKLY, raw_counts, to_csv
 
 JSON_KEYS = {"status", "submission_id", "sha256", "rows", "periods", "received_at", "on_time",

@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
-from ingestion.audit import audit_path
+from storage.audit import audit_path
 from ingestion.loader import ingest_pending
-from ingestion.lock import WarehouseBusy, warehouse_lock
+from storage.lock import WarehouseBusy, warehouse_lock
 from ingestion.submit import submit
 from ingestion_helpers import MONTHLY, PRACTICE, WEEKLY, raw_counts, to_csv, weekly
 
@@ -111,7 +111,7 @@ def _hold_lock_in_another_process(settings, seconds):
     code = textwrap.dedent(f"""
         import sys, time
         from data_contracts.settings import get_settings
-        from ingestion.lock import warehouse_lock
+        from storage.lock import warehouse_lock
         with warehouse_lock(get_settings()):
             print("held", flush=True)
             time.sleep({seconds})

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
-from ingestion.audit import read_events
+from storage.audit import read_events
 from ingestion.landing import list_landed, list_quarantined
 from ingestion.submit import submit
 from ingestion_helpers import MONTHLY, PRACTICE, WEEKLY, to_csv, weekly

@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
+from data_contracts import registry
 from data_contracts.calendar import iter_weeks, shift_week
 from ingestion import history, validate
 from ingestion.readers.table import ParsedTable
@@ -112,7 +113,7 @@ def histories(draw):
     start = draw(st.integers(0, len(weeks) - 1))
     own = weeks[start:start + draw(st.integers(1, 8))]
     published = draw(st.lists(st.sampled_from(weeks[:start + 2]), unique=True, max_size=30))
-    columns = history.count_fields("weekly")
+    columns = registry.count_fields("weekly")
     past = {w: {c: draw(_PUBLISHED) for c in columns} for w in published}
     rows = []
     for number, week in enumerate(own, start=1):

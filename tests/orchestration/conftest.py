@@ -18,11 +18,11 @@ from dagster_dbt import DbtProject
 
 from data_contracts.settings import Settings
 from landing_scenario import FROZEN_NOW, Scenario, hub_for, land_scenario
-from orchestration.build import BuildError
-from orchestration.definitions import build_definitions
-from orchestration.jobs import LANDING_JOB_NAME
-from orchestration.resources import dbt_project
-from orchestration.sensors import landing_sensor
+from orchestration.warehouse.build import BuildError
+from orchestration.defs.definitions import build_definitions
+from orchestration.defs.jobs import LANDING_JOB_NAME
+from orchestration.defs.resources import dbt_project
+from orchestration.defs.sensors import landing_sensor
 
 @pytest.fixture(scope="session")
 def manifest_project(tmp_path_factory) -> DbtProject:

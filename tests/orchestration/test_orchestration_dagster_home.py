@@ -5,7 +5,7 @@ from __future__ import annotations
 from dagster import DagsterInstance
 
 from data_contracts.settings import Settings
-from orchestration.dagster_home import prepare_dagster_home
+from orchestration.instance.dagster_home import prepare_dagster_home
 
 
 def test_dagster_home_lives_under_cipd_home_and_loads(tmp_path):

@@ -9,8 +9,8 @@ from dagster import AssetKey, Definitions
 
 from landing_scenario import FROZEN_NOW
 from data_contracts.settings import Settings
-from orchestration.definitions import build_definitions
-from orchestration.jobs import LANDING_JOB_NAME, REBUILD_JOB_NAME
+from orchestration.defs.definitions import build_definitions
+from orchestration.defs.jobs import LANDING_JOB_NAME, REBUILD_JOB_NAME
 
 
 @pytest.fixture(scope="module")

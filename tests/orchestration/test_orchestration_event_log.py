@@ -19,8 +19,8 @@ from dagster._core.storage.dagster_run import DagsterRun
 from dagster._core.storage.event_log import SqliteEventLogStorage
 
 from data_contracts.settings import Settings
-from orchestration.dagster_home import prepare_dagster_home
-from orchestration.event_log import HubEventLogStorage
+from orchestration.instance.dagster_home import prepare_dagster_home
+from orchestration.instance.event_log import HubEventLogStorage
 
 ASSETS = [AssetKey(["marts", f"fct_{number}"]) for number in range(5)]
 CHECK = AssetCheckKey(ASSETS[0], "unique_key")

@@ -14,9 +14,9 @@ from landing_scenario import (
     send_weekly,
     weekly_figures,
 )
-from orchestration.freshness import measure_freshness
-from orchestration.publication import published_submission_ids
-from orchestration.sensors import landing_sensor
+from orchestration.warehouse.freshness import measure_freshness
+from orchestration.warehouse.publication import published_submission_ids
+from orchestration.defs.sensors import landing_sensor
 
 
 def test_every_landed_submission_is_published(built_hub):
@@ -88,8 +88,8 @@ def test_an_upload_waiting_longer_than_the_setting_fails_the_freshness_check(hub
     import os
     import time
 
-    from orchestration.assets.serving import FRESHNESS_CHECK
-    from orchestration.sensors import freshness_sensor
+    from orchestration.defs.assets.serving import FRESHNESS_CHECK
+    from orchestration.defs.sensors import freshness_sensor
 
     receipt = send_weekly(hub_copy.settings, "13", "2026-W48", at=hub_copy.settings.now)
     receipt_path = next(hub_copy.settings.landing_dir.glob(f"receipts/*/*/{receipt.submission_id}.json"))

@@ -6,7 +6,7 @@ from unittest import mock
 
 from ingestion import landing
 from landing_scenario import send_weekly
-from orchestration.publication import unpublished_submissions
+from orchestration.warehouse.publication import unpublished_submissions
 
 
 def test_a_published_hub_has_nothing_pending_and_reads_no_receipt(built_hub):

@@ -13,9 +13,9 @@ from dagster import DagsterInstance, DagsterRunStatus, reconstructable
 from dagster._core.launcher.base import LaunchRunContext
 
 from data_contracts.settings import Settings
-from orchestration import run_host
-from orchestration.dagster_home import prepare_dagster_home
-from orchestration.run_launcher import RUN_PID_TAG, WarmRunLauncher
+from orchestration.instance import run_host
+from orchestration.instance.dagster_home import prepare_dagster_home
+from orchestration.instance.run_launcher import RUN_PID_TAG, WarmRunLauncher
 from warm_run_jobs import marker_job, slow_job
 
 RUN_TIMEOUT = 120

@@ -10,7 +10,7 @@ from dagster import build_schedule_context
 from dagster._utils.schedules import schedule_execution_time_iterator
 
 from data_contracts.settings import Settings
-from orchestration.schedules import build_schedules
+from orchestration.defs.schedules import build_schedules
 
 UTC = timezone.utc
 

@@ -10,9 +10,9 @@ from unittest import mock
 import pytest
 from dagster import build_sensor_context
 
-from orchestration import sensors
-from orchestration.resources import HubResource
-from orchestration.sensors import (
+from orchestration.defs import sensors
+from orchestration.defs.resources import HubResource
+from orchestration.defs.sensors import (
     FRESHNESS_REPORT_EVERY_SECONDS,
     LANDING_MARGIN_NS,
     freshness_report_due,
@@ -121,7 +121,7 @@ def test_a_tick_reads_no_receipt_older_than_its_cursor(zone):
     _, cursor = new_submissions(zone.landing, cursor)  # the cursor is now far past the history
     zone.land("sub-next", history + SECOND)
 
-    with mock.patch("orchestration.sensors.read_receipt", wraps=sensors.read_receipt) as opened, \
+    with mock.patch("orchestration.defs.sensors.read_receipt", wraps=sensors.read_receipt) as opened, \
             mock.patch("ingestion.landing.os.scandir", wraps=os.scandir) as listed:
         new, _ = new_submissions(zone.landing, cursor)
     assert [s.submission_id for s in new] == ["sub-next"]

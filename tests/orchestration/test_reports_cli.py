@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingestion.cli import main
+from cli.main import main
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_no_published_marts_is_refused_with_what_to_do(cipd_home, capsys):
 def test_known_at_without_offset_is_paris_time():
     from datetime import datetime, timezone
 
-    from ingestion.cli_reports import parse_known_at
+    from cli.reports import parse_known_at
 
     assert parse_known_at("2026-11-26T12:05") == datetime(2026, 11, 26, 11, 5, tzinfo=timezone.utc)
     assert parse_known_at("2026-07-02T12:05") == datetime(2026, 7, 2, 10, 5, tzinfo=timezone.utc)

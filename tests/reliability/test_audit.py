@@ -17,8 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from data_contracts.settings import get_settings
 from dashboards import users
-from ingestion import audit
-from ingestion.demo_files import render
+from storage import audit
+from demo.files import render
 from ingestion.loader import ingest_pending
 from ingestion.submit import submit
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from data_contracts.settings import get_settings
-from ingestion.cli import main
-from ingestion.demo_files import render
+from cli.main import main
+from demo.files import render
 from ingestion.loader import ingest_pending
-from ingestion.rebuild import check_database
+from orchestration.warehouse.rebuild import check_database
 from ingestion.submit import submit
-from orchestration.backup import BackupError, backup_warehouse, list_backups
+from orchestration.warehouse.backup import BackupError, backup_warehouse, list_backups
 
 from test_rebuild import corrupt
 
@@ -91,8 +91,8 @@ def test_nightly_schedule_runs_the_backup_job_at_half_past_two_paris_time(cipd_h
 
     from dagster import build_schedule_context
 
-    from orchestration.backup_job import BACKUP_JOB_NAME
-    from orchestration.schedules import build_schedules
+    from orchestration.defs.backup_job import BACKUP_JOB_NAME
+    from orchestration.defs.schedules import build_schedules
 
     schedule = {s.name: s for s in build_schedules(get_settings())}["nightly_backup_schedule"]
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("30 2 * * *", "Europe/Paris")
@@ -105,11 +105,11 @@ def test_nightly_schedule_runs_the_backup_job_at_half_past_two_paris_time(cipd_h
 def test_backup_job_checks_then_backs_up(loaded, monkeypatch):
     """The job asks for a rebuild if the warehouse is unreadable (mocked here: a real rebuild
     is tested in test_rebuild.py), then backs up."""
-    from orchestration.backup_job import nightly_backup as job
-    from orchestration.resources import HubResource
+    from orchestration.defs.backup_job import nightly_backup as job
+    from orchestration.defs.resources import HubResource
 
     rebuilt = []
-    monkeypatch.setattr("ingestion.rebuild.rebuild_if_unhealthy",
+    monkeypatch.setattr("orchestration.warehouse.rebuild.rebuild_if_unhealthy",
                         lambda settings, **kwargs: rebuilt.append(settings.root))
     result = job.execute_in_process(resources={"hub": HubResource(home=str(loaded.root))})
     assert result.success and rebuilt == [loaded.root]

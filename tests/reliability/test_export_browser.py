@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.audit import read_events
+from storage.audit import read_events
 from published import published_copy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
@@ -26,7 +26,7 @@ pytestmark = [
 def running_dashboards(fast_burst, tmp_path):
     """The dashboards as ``cipd up`` serves them, on the burst's published marts."""
     from dashboards import users
-    from orchestration.launcher import services, wait_healthy
+    from cli.launcher import services, wait_healthy
 
     with published_copy(fast_burst.home, tmp_path / "home") as settings:
         password = {login: pw for login, pw, _ in users.ensure_demo_users(settings)}["demo-departement"]

@@ -19,7 +19,7 @@ import pytest
 
 from data_contracts.referential import departements
 from data_contracts.settings import get_settings
-from ingestion.demo_files import render
+from demo.files import render
 from ingestion.landing import list_landed
 from ingestion.loader import ingest_pending
 from ingestion.submit import StorageUnavailable, submit
@@ -136,7 +136,7 @@ def test_storage_error_reaches_the_cli_in_french(cipd_home, monkeypatch, tmp_pat
     import errno
 
     from ingestion import landing
-    from ingestion.cli import main
+    from cli.main import main
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -22,10 +22,10 @@ from streamlit.testing.v1 import AppTest
 
 from burst import CANARY, CANARY_STOCK
 from data_contracts.settings import Settings
-from dashboards import queries
+from dashboards import queries, serving
 from dashboards.exports import FORMULA_PREFIXES, to_csv_bytes, to_xlsx_bytes
 from dashboards.roles import Role
-from ingestion.demo_files import render
+from demo.files import render
 from published import published_copy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
@@ -85,7 +85,7 @@ def test_upload_limit_of_the_server_is_the_submit_paths():
 
 
 def test_cipd_up_starts_the_server_with_the_submit_paths_limit(tmp_path):
-    from orchestration.launcher import services
+    from cli.launcher import services
 
     settings = Settings(home=tmp_path, max_upload_bytes=12 * MIB + 1)
     command = services(settings, 8501, None, "127.0.0.1")[0].command
@@ -199,10 +199,10 @@ def test_queries_take_user_text_as_values(published, text):
 
 
 def test_serving_connections_read_nothing_but_the_marts(published):
-    from orchestration.publication import serving_connection
+    from storage.published import serving_connection
 
-    serving = queries.serving_file()
-    for opened in (lambda: serving_connection(published), lambda: _cursor(serving)):
+    published_file = serving.serving_file()
+    for opened in (lambda: serving_connection(published), lambda: _cursor(published_file)):
         with opened() as con:
             assert con.execute("select count(*) from marts.dim_departement").fetchone()[0] > 100
             for forbidden in ("select * from read_csv('/etc/passwd')",
@@ -216,8 +216,8 @@ def test_serving_connections_read_nothing_but_the_marts(published):
 class _cursor:
     """The dashboards' cached connection, as a context manager for the loop above."""
 
-    def __init__(self, serving):
-        self.cur = queries.cursor(serving)
+    def __init__(self, published_file):
+        self.cur = serving.cursor(published_file)
 
     def __enter__(self):
         return self.cur

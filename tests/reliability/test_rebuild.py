@@ -11,9 +11,9 @@ import duckdb
 import pytest
 
 from data_contracts.settings import Settings
-from ingestion.cli import main
+from cli.main import main
 from ingestion.landing import list_landed, list_quarantined
-from ingestion.rebuild import (
+from orchestration.warehouse.rebuild import (
     RebuildError, check_database, check_warehouse, ingest_or_rebuild, rebuild, table_digest,
 )
 from burst import BASE
@@ -106,8 +106,8 @@ def test_healthy_warehouse_is_not_rebuilt_if_not_needed(burst_copy, capsys):
 
 
 def test_a_rebuild_whose_build_fails_leaves_the_old_warehouse_untouched(burst_copy, monkeypatch):
-    from orchestration import build as build_module
-    from orchestration.build import BuildResult, NodeOutcome
+    from orchestration.warehouse import build as build_module
+    from orchestration.warehouse.build import BuildResult, NodeOutcome
 
     def failing_build(settings, *args, **kwargs):
         problem = NodeOutcome("model.x.y", "model", "fct_weekly_reports", "error", "boom", None, 0.0)
@@ -124,7 +124,7 @@ def test_a_rebuild_whose_build_fails_leaves_the_old_warehouse_untouched(burst_co
 
 def test_the_writers_load_step_rebuilds_a_warehouse_that_no_longer_opens(burst_copy):
     """What the Dagster landing job runs: no operator needed when the file is damaged."""
-    from ingestion.demo_files import render
+    from demo.files import render
     from ingestion.submit import submit
     from valid_rows import WEEKLY
 
@@ -158,7 +158,7 @@ def test_a_healthy_warehouse_error_is_not_taken_for_damage(burst_copy, monkeypat
 
 @pytest.mark.soak
 def test_rebuilding_a_healthy_warehouse_reports_identical_marts(burst_copy, capsys):
-    from orchestration.build import build
+    from orchestration.warehouse.build import build
 
     assert main(["rebuild"]) == 0
     out = capsys.readouterr().out

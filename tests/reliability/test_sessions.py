@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_contracts.settings import get_settings
 from dashboards import users
-from ingestion import audit
+from storage import audit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
 from dashboard_app import APP, APP_TIMEOUT  # noqa: E402

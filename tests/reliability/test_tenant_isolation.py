@@ -23,7 +23,7 @@ from published import published_copy
 from data_contracts.disclosure import is_small
 from data_contracts.settings import get_settings
 from dashboards.small_counts import count_columns
-from ingestion.audit import read_events
+from storage.audit import read_events
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
 from dashboard_app import APP, APP_TIMEOUT, LOGINS  # noqa: E402

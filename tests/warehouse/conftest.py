@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from data_contracts.settings import DBT_PROJECT_DIR, Settings
-from orchestration.build import BuildResult, build
+from orchestration.warehouse.build import BuildResult, build
 from warehouse_raw_fixture import FROZEN_NOW, write_raw_fixture
 
 

@@ -7,8 +7,8 @@ import yaml
 from data_contracts.codes import PARTNER_COLUMNS
 from data_contracts.raw_schema import LINEAGE_COLUMNS, RAW_TABLES
 from data_contracts.registry import columns
-from ingestion.cli import main
-from orchestration.dbt_sources import SOURCES_YML, render_sources_yml
+from cli.main import main
+from orchestration.warehouse.dbt_sources import SOURCES_YML, render_sources_yml
 
 
 def test_committed_sources_file_is_the_generated_one():

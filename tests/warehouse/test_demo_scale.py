@@ -7,8 +7,8 @@ import duckdb
 import pytest
 
 from data_contracts.settings import Settings
-from ingestion.demo_scale import SYNTHETIC_ACTOR, recorded_scale, scale_warehouse, unit_code
-from orchestration.build import build
+from demo.scale import SYNTHETIC_ACTOR, recorded_scale, scale_warehouse, unit_code
+from orchestration.warehouse.build import build
 from warehouse_raw_fixture import FROZEN_NOW, write_raw_fixture
 
 

@@ -10,11 +10,11 @@ import duckdb
 import pytest
 
 from data_contracts.settings import Settings
-from ingestion.demo_files import render
+from demo.files import render
 from ingestion.loader import ingest_pending
 from ingestion.submit import submit
-from orchestration import incremental_state
-from orchestration.build import build, dbt_vars
+from orchestration.warehouse import incremental_state
+from orchestration.warehouse.build import build, dbt_vars
 from warehouse_raw_fixture import FROZEN_NOW, write_raw_fixture
 
 LANDING_SELECT = "source:raw+ int_weekly_deadlines dim_week dim_month"

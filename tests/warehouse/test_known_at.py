@@ -8,7 +8,7 @@ import duckdb
 from warehouse_raw_fixture import FROZEN_NOW, write_raw_fixture
 
 from data_contracts.settings import Settings
-from orchestration.build import build
+from orchestration.warehouse.build import build
 
 THURSDAY_NOON_PARIS = datetime(2026, 11, 19, 11, 0, tzinfo=timezone.utc)
 

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from data_contracts.settings import Settings
-from orchestration.publish import PublishError, publish
+from orchestration.warehouse.publish import PublishError, publish
 
 
 def _serving_rows(settings: Settings, sql: str) -> list[tuple]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingestion.cli import main
+from cli.main import main
 
 
 def test_failed_build_publishes_nothing(cipd_home, monkeypatch, capsys):

@@ -1,4 +1,4 @@
-"""The marts reproduce the demo generator's known truth (ingestion/demo_truth.py).
+"""The marts reproduce the demo generator's known truth (demo/truth.py).
 
 The demo submits real files through the one submit path with simulated receipt times (on
 time, late, corrected after the deadline, nil, never sent), the loader fills raw, and a full
@@ -14,8 +14,8 @@ import pytest
 from warehouse_raw_fixture import FROZEN_NOW
 
 from data_contracts.settings import Settings
-from ingestion.demo import generate, load
-from orchestration.build import build
+from demo.generator import generate, load
+from orchestration.warehouse.build import build
 
 #: Four weeks (2026-W45 → 2026-W48) bring the October monthly reports and practices along.
 DEMO_WEEKS = 4

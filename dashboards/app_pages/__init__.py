@@ -1,0 +1,1 @@
+"""Streamlit pages (UI only); a package so the import contracts see them."""
