@@ -44,8 +44,8 @@ def serving_environment(settings: Settings):
 
 def page_queries() -> dict[str, Callable[[], object]]:
     """Every query of the pages, with the arguments the pages give them by default."""
+    from accounts.roles import Role
     from dashboards import queries as q
-    from dashboards.roles import Role
 
     role = Role("national")
     week, month = q.current_week(), q.last_complete_month()
@@ -116,7 +116,7 @@ def page_renders(settings: Settings) -> dict[str, tuple[float, float]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from dashboards import users
+    from accounts import users
 
     result = {}
     with serving_environment(settings), _no_component_discovery():

@@ -138,7 +138,7 @@ def run(settings: Settings, *, port: int = 8501, dagster_port: int | None = 3000
         address: str = "127.0.0.1", weeks: int | None = None, history: bool = True,
         say: Callable[[str], None] = print) -> int:
     """Bring the hub up and block until Ctrl-C (or a service dies); returns the exit code."""
-    from dashboards.users import ensure_demo_users
+    from accounts.users import ensure_demo_users
 
     settings.ensure_dirs()
     ensure_warehouse(settings, weeks, history, say)

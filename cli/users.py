@@ -41,9 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from accounts.roles import RoleError
+    from accounts.users import AccountError, add_user
     from data_contracts.settings import get_settings
-    from dashboards.roles import RoleError
-    from dashboards.users import AccountError, add_user
 
     password = None
     if args.password_stdin:
@@ -65,8 +65,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
+    from accounts.users import remove_user
     from data_contracts.settings import get_settings
-    from dashboards.users import remove_user
 
     if not remove_user(get_settings(), args.login):
         print(f"cipd users remove : aucun compte « {args.login} ».", file=sys.stderr)
@@ -76,8 +76,8 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from accounts.users import load_accounts
     from data_contracts.settings import get_settings
-    from dashboards.users import load_accounts
 
     for account in sorted(load_accounts(get_settings()).values(), key=lambda a: a.login):
         mode = "mot de passe" if account.password_hash else "OIDC"
@@ -86,8 +86,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from accounts.users import ensure_demo_users
     from data_contracts.settings import get_settings
-    from dashboards.users import ensure_demo_users
 
     print("Comptes de démonstration (mots de passe renouvelés à chaque appel) :")
     for login, password, role in ensure_demo_users(get_settings()):

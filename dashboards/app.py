@@ -14,8 +14,8 @@ import streamlit as st
 # ``streamlit run`` puts this folder, not the repository, on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from accounts.roles import Role  # noqa: E402
 from dashboards import auth, small_counts, ui  # noqa: E402
-from dashboards.roles import Role  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.roles import Role
 from data_contracts.settings import get_settings
-from dashboards.roles import Role
 from storage import audit
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_contracts.settings import get_settings
-from dashboards import audit_trail, sign_in_throttle, users
+from accounts import sign_in_throttle, users
+from dashboards import audit_trail
 from dashboards.ui import ACCOUNT_KEY, paris_short
+from data_contracts.settings import get_settings
 
 _LOGIN_KEY = "_cipd_login"
 _FAILED_KEY = "_cipd_failed_attempts"

@@ -12,11 +12,10 @@ from datetime import datetime, timezone
 import duckdb
 import polars as pl
 
+from accounts.roles import Role
+from dashboards.serving import fetch, serving_file
 from data_contracts import calendar
 from data_contracts.settings import get_settings
-from dashboards.roles import Role
-from dashboards.serving import fetch, serving_file
-
 
 # --- Freshness and calendar --------------------------------------------------------------------
 

@@ -31,9 +31,9 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from data_contracts.settings import Settings, get_settings
+from accounts.roles import Role
 from dashboards import small_counts
-from dashboards.roles import Role
+from data_contracts.settings import Settings, get_settings
 from storage.published import lock_down
 
 CACHE_TTL_SECONDS = 300

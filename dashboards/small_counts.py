@@ -20,10 +20,10 @@ from functools import cache
 
 import polars as pl
 
+from accounts.roles import Role
 from data_contracts.disclosure import RowTotal, suppress
-from data_contracts.settings import get_settings
 from data_contracts.registry import count_fields
-from dashboards.roles import Role
+from data_contracts.settings import get_settings
 
 #: Count columns the marts derive from the contracts' counts.
 DERIVED_COUNTS = ("nouveaux_signalements", "actions_total", "weeks_nouveaux_signalements",

@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 import polars as pl
 import streamlit as st
 
-from data_contracts.calendar import PARIS, format_paris
+from accounts.roles import Role
 from dashboards import audit_trail, queries, serving
 from dashboards.exports import to_csv_bytes, to_xlsx_bytes
-from dashboards.roles import Role
+from data_contracts.calendar import PARIS, format_paris
 
 #: Session key holding the signed-in account (set only by :mod:`dashboards.auth`).
 ACCOUNT_KEY = "_cipd_account"

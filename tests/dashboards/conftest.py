@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from data_contracts.settings import get_settings
-from dashboards import users
 from dashboard_app import APP, APP_TIMEOUT, FROZEN_NOW, LOGINS
 from real_serving import build_real_serving
+from streamlit.testing.v1 import AppTest
+
+from accounts import users
+from data_contracts.settings import get_settings
 
 
 @dataclass(frozen=True)

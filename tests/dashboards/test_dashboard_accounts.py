@@ -7,10 +7,10 @@ import stat
 
 import pytest
 
-from data_contracts.settings import get_settings
-from dashboards import users
-from dashboards.roles import Role, RoleError
+from accounts import users
+from accounts.roles import Role, RoleError
 from cli.main import main
+from data_contracts.settings import get_settings
 
 
 def test_roles_cover_the_right_departements():

@@ -4,13 +4,12 @@ production with the role mapped server-side from the verified e-mail address."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from dashboard_app import APP, APP_TIMEOUT
 from page_text import texts
+from streamlit.testing.v1 import AppTest
 
+from accounts import sign_in_throttle, users
 from data_contracts.settings import get_settings
-from dashboards import sign_in_throttle, users
 
 OIDC_SECRETS = {"auth": {
     "redirect_uri": "https://cipd.example.gouv.fr/oauth2callback",

@@ -5,12 +5,17 @@ while national totals and every good practice's text stay visible."""
 from __future__ import annotations
 
 import pytest
-
 from page_text import texts, visible_text
-from real_serving import CANARY, CANARY_COMMENT, CANARY_FOLLOW_UPS, CANARY_PRACTICE, CANARY_FAMILIES
+from real_serving import (
+    CANARY,
+    CANARY_COMMENT,
+    CANARY_FAMILIES,
+    CANARY_FOLLOW_UPS,
+    CANARY_PRACTICE,
+)
 
+from accounts.roles import Role
 from dashboards import queries, serving
-from dashboards.roles import Role
 
 PAGES = ("vue_nationale", "remontees", "fiche_departement", "suivis_actions", "bonnes_pratiques")
 CANARY_VALUES = (str(CANARY_FAMILIES), str(CANARY_FOLLOW_UPS), CANARY_COMMENT)

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 
-from streamlit.testing.v1 import AppTest
-
 from dashboard_app import APP, APP_TIMEOUT
 from page_text import texts
+from streamlit.testing.v1 import AppTest
 
+from accounts import users
+from cli.main import main
 from data_contracts.registry import columns
 from data_contracts.settings import get_settings
-from dashboards import users
-from cli.main import main
 from ingestion.landing import list_landed
 
 RECEIPT_KEY = "_cipd_last_receipt"

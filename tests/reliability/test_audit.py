@@ -15,12 +15,12 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from accounts import users
 from data_contracts.settings import get_settings
-from dashboards import users
-from storage import audit
 from demo.files import render
 from ingestion.loader import ingest_pending
 from ingestion.submit import submit
+from storage import audit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
 from dashboard_app import APP, APP_TIMEOUT  # noqa: E402

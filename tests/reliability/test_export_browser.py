@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from published import published_copy
 
 from storage.audit import read_events
-from published import published_copy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
 from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
@@ -25,7 +25,7 @@ pytestmark = [
 @pytest.fixture
 def running_dashboards(fast_burst, tmp_path):
     """The dashboards as ``cipd up`` serves them, on the burst's published marts."""
-    from dashboards import users
+    from accounts import users
     from cli.launcher import services, wait_healthy
 
     with published_copy(fast_burst.home, tmp_path / "home") as settings:

@@ -18,15 +18,15 @@ import duckdb
 import openpyxl
 import polars as pl
 import pytest
+from burst import CANARY, CANARY_STOCK
+from published import published_copy
 from streamlit.testing.v1 import AppTest
 
-from burst import CANARY, CANARY_STOCK
-from data_contracts.settings import Settings
+from accounts.roles import Role
 from dashboards import queries, serving
 from dashboards.exports import FORMULA_PREFIXES, to_csv_bytes, to_xlsx_bytes
-from dashboards.roles import Role
+from data_contracts.settings import Settings
 from demo.files import render
-from published import published_copy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
 from dashboard_app import APP, APP_TIMEOUT, LOGINS  # noqa: E402

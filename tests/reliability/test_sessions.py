@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from accounts import users
 from data_contracts.settings import get_settings
-from dashboards import users
 from storage import audit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
@@ -85,7 +85,9 @@ def test_unverified_oidc_email_is_not_signed_in(cipd_home, no_component_scan):
 
 
 def test_cookie_lifetime_in_the_readme_is_streamlits():
-    from streamlit.web.server.starlette.starlette_server_config import AUTH_COOKIE_MAX_AGE_SECONDS
+    from streamlit.web.server.starlette.starlette_server_config import (
+        AUTH_COOKIE_MAX_AGE_SECONDS,
+    )
 
     privacy = (REPO / "README.md").read_text(encoding="utf-8").split("## Privacy", 1)[1]
     days = int(re.search(r"(\d+) days", privacy).group(1))

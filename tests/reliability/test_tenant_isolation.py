@@ -15,14 +15,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 import streamlit
+from burst import CANARY, CANARY_COMMENT, CANARY_FAMILIES, CANARY_STOCK
+from published import published_copy
 from streamlit.elements.widgets.button import ButtonMixin
 from streamlit.testing.v1 import AppTest
 
-from burst import CANARY, CANARY_COMMENT, CANARY_FAMILIES, CANARY_STOCK
-from published import published_copy
+from dashboards.small_counts import count_columns
 from data_contracts.disclosure import is_small
 from data_contracts.settings import get_settings
-from dashboards.small_counts import count_columns
 from storage.audit import read_events
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
@@ -147,8 +147,8 @@ def test_every_download_is_in_the_audit_trail(published, downloads):
 def test_caches_are_keyed_by_role(published, downloads):
     """The national role reads the canary first; a département reader asking the same thing
     next must not be served the national answer from a cache."""
+    from accounts.roles import Role
     from dashboards import queries
-    from dashboards.roles import Role
 
     week = queries.current_week()
     national = queries.weekly_by_departement(Role.parse("national"), week)

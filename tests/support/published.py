@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from burst import BASE
+
 from data_contracts.settings import Settings, get_settings
 
 
@@ -18,7 +18,7 @@ from data_contracts.settings import Settings, get_settings
 def published_copy(source: Path, home: Path) -> Iterator[Settings]:
     """A copy of a built and published CIPD_HOME, with the demo accounts, as the process's
     environment (AppTest runs the app in this process) until the block ends."""
-    from dashboards import users
+    from accounts import users
 
     shutil.copytree(source, home, symlinks=True)
     with pytest.MonkeyPatch.context() as patch:

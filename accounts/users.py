@@ -22,8 +22,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from filelock import FileLock
 
+from accounts.roles import Role
 from data_contracts.settings import Settings
-from dashboards.roles import Role
 
 _HASHER = PasswordHasher()
 # Verifying against a fixed hash when the login is unknown keeps the response time the same
