@@ -13,6 +13,8 @@ import os
 import signal
 import sys
 
+from storage.file_modes import private_umask
+
 #: Modules that each define ``register(subparsers)``.
 COMMAND_MODULES = (
     "cli.contracts",
@@ -37,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    private_umask()  # databases, their logs and everything under CIPD_HOME: owner-only
     try:
         return int(args.handler(args) or 0)
     except BrokenPipeError:

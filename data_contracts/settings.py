@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     monthly_report_day: int = Field(default=6, ge=1, le=28)
     monthly_report_hour: int = Field(default=9, ge=0, le=23)
     consistency_tolerance: float = Field(default=0.2, ge=0)
+    serving_reader_group: str | None = Field(
+        default=None,
+        description="Unix group allowed to read serving.duckdb (mode 0640); unset: owner only (0600).",
+    )
     # Frozen clock for demos and tests ("as if it were ..."); None means the real clock.
     now: datetime | None = None
 

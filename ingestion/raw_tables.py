@@ -9,6 +9,7 @@ from typing import Any
 
 from data_contracts.raw_schema import RAW_TABLES, raw_table_ddl
 from storage.atomic import fsync_dir
+from storage.file_modes import restrict
 
 #: A warehouse being created, beside its final place (same file system, so the rename is atomic).
 CREATING_SUFFIX = ".creating"
@@ -84,6 +85,7 @@ def create_warehouse(path: Path) -> None:
     import duckdb
 
     if path.exists():
+        restrict(path)  # a warehouse created before databases were owner-only
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     for leftover in path.parent.glob(f".{path.name}.*{CREATING_SUFFIX}*"):
@@ -95,6 +97,7 @@ def create_warehouse(path: Path) -> None:
             con.execute("checkpoint")
         with temporary.open("rb") as created:
             os.fsync(created.fileno())
+        restrict(temporary)
         os.replace(temporary, path)
     finally:
         for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from data_contracts.settings import Settings, get_settings
 from storage.atomic import fsync_dir
+from storage.file_modes import restrict
 from storage.lock import warehouse_lock
 from orchestration.warehouse.rebuild import REPLACED_PREFIX, check_database
 
@@ -93,6 +94,7 @@ def backup_warehouse(settings: Settings | None = None) -> BackupResult:
             shutil.copyfile(settings.warehouse_path, temporary)
             with temporary.open("rb") as copied:
                 os.fsync(copied.fileno())
+            restrict(temporary)
             check = check_database(temporary)
             if not check.ok:
                 raise BackupError(f"la copie ne se relit pas ({check.problem}) : l'entrepôt est "

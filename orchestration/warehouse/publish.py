@@ -22,6 +22,7 @@ from typing import Any
 
 from data_contracts.settings import Settings, get_settings
 from storage.atomic import fsync_dir
+from storage.file_modes import restrict_serving
 from storage.lock import warehouse_lock
 
 MARTS_SCHEMA = "marts"
@@ -63,6 +64,7 @@ def publish(settings: Settings | None = None, *, run_results_path: Path | None =
             published_at = datetime.now(timezone.utc)
             tables = _write_copy(temporary, settings, run_results_path, published_at)
             _fsync_file(temporary)
+            restrict_serving(temporary, settings)
             os.replace(temporary, settings.serving_path)
             fsync_dir(settings.serving_path.parent)
         finally:

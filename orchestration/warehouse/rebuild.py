@@ -33,6 +33,7 @@ from typing import Any
 from data_contracts.settings import Settings, get_settings
 from storage import audit
 from storage.atomic import fsync_dir
+from storage.file_modes import restrict
 from storage.lock import warehouse_lock
 from storage.published import open_read_only
 
@@ -186,7 +187,7 @@ def _set_aside(settings: Settings, stamp: str) -> Path | None:
     wal = warehouse.with_name(warehouse.name + ".wal")
     if wal.exists():
         os.replace(wal, kept.with_name(kept.name + ".wal"))
-    return kept
+    return restrict(kept)
 
 
 def _adopt_build_state(staged: Settings, settings: Settings) -> None:
