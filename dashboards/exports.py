@@ -2,8 +2,8 @@
 
 A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a formula
 by spreadsheet software (CSV/formula injection). Free text in the marts comes from the
-départements' files, so every exported text cell goes through :func:`neutralise_cell`.
-Numbers stay numbers: a negative number is a value, not a formula.
+départements' files, so every exported text cell goes through
+:func:`data_contracts.safe_text.neutralise_cell`, the rule the documents follow too.
 """
 
 from __future__ import annotations
@@ -15,14 +15,9 @@ from decimal import Decimal
 
 import polars as pl
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from data_contracts.safe_text import FORMULA_PREFIXES, neutralise_cell
 
-
-def neutralise_cell(value: object) -> object:
-    """Prefix a text that a spreadsheet would evaluate with an apostrophe (OWASP advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+__all__ = ["FORMULA_PREFIXES", "neutralise_cell", "to_csv_bytes", "to_xlsx_bytes"]
 
 
 def _export_rows(frame: pl.DataFrame) -> list[list[object]]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from data_contracts.calendar import shift_week
+from data_contracts.safe_text import neutralise_cell
 from orchestration.reports import queries
 from orchestration.reports.formatting import fr_datetime
 from orchestration.reports.render import write_atomically
@@ -57,13 +58,15 @@ CSV_HEADER = ("Code", "Département", "Région", "Contact à relancer", "Motif",
 
 
 def reminders_csv(reminders: list[Reminder]) -> str:
-    """Semicolon-separated, as French Excel opens it by default."""
+    """Semicolon-separated, as French Excel opens it by default; every cell neutralised (names
+    and, once contacts are imported, their text come from files others typed)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for reminder in reminders:
-        writer.writerow((reminder.departement_code, reminder.departement_name, reminder.region_name,
-                         reminder.contact_role, reminder.reason, fr_datetime(reminder.deadline_at)))
+        writer.writerow([neutralise_cell(cell) for cell in (
+            reminder.departement_code, reminder.departement_name, reminder.region_name,
+            reminder.contact_role, reminder.reason, fr_datetime(reminder.deadline_at))])
     return buffer.getvalue()
 
 

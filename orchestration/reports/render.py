@@ -2,7 +2,9 @@
 
 HTML comes only from Jinja templates with autoescaping on: département names, comments and
 practice titles are data typed by users and must never become markup. The workbook keeps raw
-numbers with Excel formats so that readers can sort and recompute.
+numbers with Excel formats so that readers can sort and recompute; every text goes through
+:func:`data_contracts.safe_text.neutralise_cell` (a comment typed ``+cmd|' /C calc'!A0`` stays
+text, even once the sheet is re-saved as CSV) and is written as a string, never a formula or link.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from data_contracts.calendar import PARIS, UTC, format_paris
+from data_contracts.safe_text import neutralise_cell
 from orchestration.reports.charts import chart_geometry
 from orchestration.reports.document import Column, Document, Table
 from orchestration.reports.formatting import format_cell
@@ -94,8 +97,14 @@ def _excel_value(value: object, kind: str) -> object:
     return value
 
 
+def _text(value: object) -> str:
+    """A text cell's content, neutralised (see the module docstring)."""
+    return str(neutralise_cell(str(value)))
+
+
 def _write_workbook(document: Document, path: Path, generated_at: datetime) -> None:
-    workbook = xlsxwriter.Workbook(str(path), {"remove_timezone": True})
+    workbook = xlsxwriter.Workbook(str(path), {"remove_timezone": True, "strings_to_formulas": False,
+                                               "strings_to_urls": False})
     try:
         title = workbook.add_format({"bold": True, "font_size": 14, "font_color": "#000091"})
         bold = workbook.add_format({"bold": True})
@@ -106,25 +115,25 @@ def _write_workbook(document: Document, path: Path, generated_at: datetime) -> N
         cover = workbook.add_worksheet("Présentation")
         cover.set_column(0, 0, 42)
         cover.set_column(1, 1, 60)
-        cover.write(0, 0, document.title, title)
-        cover.write(1, 0, document.period_label, bold)
-        cover.write(2, 0, "État des connaissances au")
-        cover.write(2, 1, format_paris(document.known_at), bold)
-        cover.write(3, 0, "Destinataires")
-        cover.write(3, 1, " ; ".join(document.recipients))
-        cover.write(4, 0, "Produit le")
-        cover.write(4, 1, format_paris(generated_at))
+        cover.write_string(0, 0, _text(document.title), title)
+        cover.write_string(1, 0, _text(document.period_label), bold)
+        cover.write_string(2, 0, "État des connaissances au")
+        cover.write_string(2, 1, format_paris(document.known_at), bold)
+        cover.write_string(3, 0, "Destinataires")
+        cover.write_string(3, 1, _text(" ; ".join(document.recipients)))
+        cover.write_string(4, 0, "Produit le")
+        cover.write_string(4, 1, format_paris(generated_at))
         cover.write(6, 0, "Chiffres clés", bold)
         previous = document.comparison_label[0].upper() + document.comparison_label[1:]
         cover.write_row(7, 0, ("Indicateur", "Valeur", previous, "Évolution"), header)
         for row, figure in enumerate(document.key_figures, start=8):
-            cover.write_string(row, 0, figure.label, formats["text"])
+            cover.write_string(row, 0, _text(figure.label), formats["text"])
             fmt = formats[figure.kind]
             cover.write(row, 1, _excel_value(figure.value, figure.kind), fmt)
             cover.write(row, 2, _excel_value(figure.previous, figure.kind), fmt)
             cover.write(row, 3, figure.change, formats["delta"])
         for offset, note in enumerate(document.notes, start=9 + len(document.key_figures)):
-            cover.write_string(offset, 0, note)
+            cover.write_string(offset, 0, _text(note))
 
         for table in document.tables:
             _write_table(workbook, table, title, header, formats)
@@ -135,12 +144,12 @@ def _write_workbook(document: Document, path: Path, generated_at: datetime) -> N
 def _write_table(workbook: xlsxwriter.Workbook, table: Table, title_format, header_format,
                  formats: dict) -> None:
     sheet = workbook.add_worksheet(table.sheet)
-    sheet.write(0, 0, table.title, title_format)
+    sheet.write_string(0, 0, _text(table.title), title_format)
     if table.note:
-        sheet.write(1, 0, table.note)
+        sheet.write_string(1, 0, _text(table.note))
     header_row = 2
     columns: tuple[Column, ...] = table.columns
-    sheet.write_row(header_row, 0, [c.label for c in columns], header_format)
+    sheet.write_row(header_row, 0, [_text(c.label) for c in columns], header_format)
     for index, column in enumerate(columns):
         sheet.set_column(index, index, 34 if column.kind == "text" else 16)
     for row_index, row in enumerate(table.rows, start=header_row + 1):
@@ -152,9 +161,9 @@ def _write_table(workbook: xlsxwriter.Workbook, table: Table, title_format, head
                 sheet.write_datetime(row_index, index, value, formats["datetime"])
             elif column.kind == "text":
                 # write_string, never write(): a title typed as "=HYPERLINK(...)" stays text.
-                sheet.write_string(row_index, index, str(value), formats["text"])
+                sheet.write_string(row_index, index, _text(value), formats["text"])
             else:
                 sheet.write(row_index, index, value, formats[column.kind])
     if not table.rows:
-        sheet.write(header_row + 1, 0, table.empty_text)
+        sheet.write_string(header_row + 1, 0, _text(table.empty_text))
     sheet.freeze_panes(header_row + 1, 0)
