@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -46,17 +47,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ingest.set_defaults(handler=_ingest)
 
 
+def read_upload(path: Path, limit: int) -> tuple[bytes, int]:
+    """The file's bytes, but never more than ``limit + 1`` of them, and its size.
+
+    Why stop there: one byte past the limit is enough for the submit path to refuse the file,
+    and a 1 GB file (or ``/dev/zero``) must not be read into memory first. The size returned
+    is the file's own when it is larger (a pipe's is what was read)."""
+    with path.open("rb") as stream:
+        content = stream.read(limit + 1)
+        size_on_disk = os.fstat(stream.fileno()).st_size
+    return content, max(len(content), size_on_disk) if len(content) > limit else len(content)
+
+
 def _submit(args: argparse.Namespace) -> int:
+    from data_contracts.safe_text import printable
+    from data_contracts.settings import get_settings
     from ingestion.submit import StorageUnavailable, submit
 
     try:
-        content = args.file.read_bytes()
+        content, size = read_upload(args.file, get_settings().max_upload_bytes)
     except OSError as exc:
-        print(f"cipd submit : impossible de lire « {args.file} » ({exc.strerror}).", file=sys.stderr)
+        print(f"cipd submit : impossible de lire « {printable(str(args.file))} » ({exc.strerror}).",
+              file=sys.stderr)
         return 2
     try:
         receipt = submit(args.kind, content, args.file.name, args.departement,
-                         dry_run=args.dry_run, actor=args.actor)
+                         dry_run=args.dry_run, actor=args.actor, size_bytes=size)
     except StorageUnavailable as exc:
         print(f"cipd submit : {exc}", file=sys.stderr)
         return 1

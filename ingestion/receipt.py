@@ -11,6 +11,7 @@ from data_contracts import calendar
 from data_contracts.errors import ContractError
 from data_contracts.referential import departements
 from data_contracts.registry import contract_for
+from data_contracts.safe_text import printable
 
 Status = Literal["accepted", "rejected", "duplicate"]
 
@@ -102,7 +103,7 @@ class Receipt:
             lines += [f"  {i}. {_sentence(e)}" for i, e in enumerate(self.errors, start=1)]
             lines += ["", f"Numéro de dépôt : {self.submission_id}"
                       + ("" if self.dry_run else " (fichier conservé en quarantaine)")]
-            return "\n".join(lines)
+            return _joined(lines)
         head = ("Dépôt déjà reçu : ce fichier est identique au dépôt "
                 f"{self.duplicate_of} ; il n'est pas enregistré une seconde fois."
                 if self.status == "duplicate" else f"Dépôt ACCEPTÉ{test}.")
@@ -120,7 +121,13 @@ class Receipt:
             lines += ["", "Avertissements (dépôt accepté ; vérifiez ces valeurs et, si besoin, "
                       "déposez un fichier corrigé) :"]
             lines += [f"  {i}. {_sentence(w)}" for i, w in enumerate(self.warnings, start=1)]
-        return "\n".join(lines)
+        return _joined(lines)
+
+
+def _joined(lines: list[str]) -> str:
+    """The receipt's lines as one text, each without control, escape or bidi characters: a
+    file name or a cell value echoed in a message cannot repaint the agent's terminal."""
+    return "\n".join(printable(line) for line in lines)
 
 
 def _sentence(error: ContractError) -> str:

@@ -16,6 +16,7 @@ from data_contracts import calendar
 from data_contracts.errors import ContractError
 from data_contracts.referential import is_departement, normalise_departement_code
 from data_contracts.registry import contract_for
+from data_contracts.safe_text import printable
 from data_contracts.settings import Settings, get_settings
 from ingestion import landing
 from ingestion.history import history_warnings
@@ -61,15 +62,16 @@ def _size_error(size: int, limit: int) -> ContractError:
 
 def clean_filename(name: str | None) -> str:
     """The name shown on receipts: no directories (browsers may send ``C:\\fakepath\\…``),
-    no characters UTF-8 cannot carry (undecodable command-line bytes), bounded length."""
-    base = re.split(r"[\\/]", name or "")[-1].strip()
+    no characters UTF-8 cannot carry (undecodable command-line bytes), no control, escape or
+    bidi characters (:func:`data_contracts.safe_text.printable`), bounded length."""
+    base = printable(re.split(r"[\\/]", name or "")[-1]).strip()
     base = base.encode("utf-8", "replace").decode("utf-8")
     return base[:200] or "sans_nom"
 
 
 def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_run: bool = False,
            received_at: datetime | None = None, actor: str | None = None,
-           settings: Settings | None = None) -> Receipt:
+           settings: Settings | None = None, size_bytes: int | None = None) -> Receipt:
     """Validate an upload and answer with a receipt; unless ``dry_run``, keep it (landing or
     quarantine) and record the event.
 
@@ -78,6 +80,8 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
     generator, tests); everyone else gets the clock (``CIPD_NOW`` when set).
     Raises ValueError for a programming error (unknown kind or tenant), never for the file;
     :class:`StorageUnavailable` when the upload could not be kept (nothing acknowledged).
+    ``size_bytes`` is the file's real size when the caller stopped reading past the limit
+    (the CLI reads at most ``max_upload_bytes + 1``): the refusal then states it.
     """
     settings = settings or get_settings()
     contract_for(kind)  # ValueError for an unknown kind
@@ -86,9 +90,10 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
         raise ValueError(f"unknown département {departement!r} for the uploader")
     received = calendar.now_utc(received_at if received_at is not None else settings.now)
     sha256 = hashlib.sha256(content).hexdigest()
+    size = len(content) if size_bytes is None else max(size_bytes, len(content))
     receipt = Receipt(status="rejected", submission_id=landing.new_submission_id(received, sha256),
                       kind=kind, departement=tenant, filename=clean_filename(filename), sha256=sha256,
-                      size_bytes=len(content), received_at=received, dry_run=dry_run,
+                      size_bytes=size, received_at=received, dry_run=dry_run,
                       actor=actor or audit.default_actor())
 
     first = landing.find_duplicate(settings, kind, tenant, sha256)
@@ -96,8 +101,9 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
         return _acknowledge_duplicate(receipt, first, settings)
 
     checked = None
-    if len(content) > settings.max_upload_bytes:
-        receipt.errors = [_size_error(len(content), settings.max_upload_bytes)]
+    too_large = size > settings.max_upload_bytes
+    if too_large:
+        receipt.errors = [_size_error(size, settings.max_upload_bytes)]
         receipt.error_count = 1
     else:
         checked = assess(receipt, parse_file(content, receipt.filename, kind, settings), settings)
@@ -111,7 +117,6 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
                     return _acknowledge_duplicate(receipt, first, settings)
                 landing.land(receipt, content, checked.json_records(), settings)
         else:
-            too_large = len(content) > settings.max_upload_bytes
             landing.quarantine(receipt, None if too_large else content, settings)
         _audit(receipt, settings)
     except OSError as error:  # full disk, I/O error: say so rather than crash the page
