@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,9 +26,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     publish.set_defaults(handler=_publish)
 
     sources = subparsers.add_parser(
-        "dbt-sources", help="regenerate dbt_project/models/staging/_sources.yml from the contracts")
+        "dbt-sources", help="regenerate dbt_project/models/staging/_sources.yml from the contracts "
+                            "and dbt_project/macros/quality_rules.sql from data_contracts.quality_rules")
     sources.add_argument("--check", action="store_true",
-                         help="only check that the committed file is up to date (exit 1 if not)")
+                         help="only check that the committed files are up to date (exit 1 if not)")
     sources.set_defaults(handler=_dbt_sources)
 
 
@@ -76,16 +79,26 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dbt_sources(args: argparse.Namespace) -> int:
+def _generated_dbt_files() -> list[tuple[Path, Callable[[], str], Callable[[], Path]]]:
+    """The dbt project files derived from Python: (path, render, write)."""
+    from orchestration.warehouse.dbt_rules import RULES_SQL, render_rules_sql, write_rules_sql
     from orchestration.warehouse.dbt_sources import SOURCES_YML, render_sources_yml, write_sources_yml
 
+    return [(SOURCES_YML, render_sources_yml, write_sources_yml), (RULES_SQL, render_rules_sql, write_rules_sql)]
+
+
+def _dbt_sources(args: argparse.Namespace) -> int:
+    files = _generated_dbt_files()
     if args.check:
-        current = SOURCES_YML.read_text(encoding="utf-8") if SOURCES_YML.exists() else ""
-        if current != render_sources_yml():
-            print(f"{SOURCES_YML} n'est plus à jour avec les contrats : lancez « cipd dbt-sources ».",
+        stale = [path for path, render, _ in files
+                 if (path.read_text(encoding="utf-8") if path.exists() else "") != render()]
+        for path in stale:
+            print(f"{path} n'est plus à jour avec les contrats : lancez « cipd dbt-sources ».",
                   file=sys.stderr)
+        if stale:
             return 1
-        print(f"{SOURCES_YML} est à jour.")
+        print(" ; ".join(f"{path} est à jour" for path, _, _ in files) + ".")
         return 0
-    print(f"Sources dbt écrites : {write_sources_yml()}")
+    for _, _, write in files:
+        print(f"Fichier dbt écrit : {write()}")
     return 0

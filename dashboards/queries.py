@@ -209,10 +209,12 @@ def inconsistencies(role: Role, departement: str | None = None) -> pl.DataFrame:
 
 
 def stock_warnings(role: Role, departement: str | None = None) -> pl.DataFrame:
-    """Weekly reports whose stocks look inconsistent with the previous week."""
+    """Weekly reports whose stock does not carry over from the previous week (the mart's
+    ``has_stock_warning``: the rule the receipt applies too, data_contracts.quality_rules)."""
     return fetch("""
         select w.departement_code, d.departement_name, w.week_code, w.suivis_en_cours,
-               w.familles_accompagnees, w.submission_id
+               w.expected_suivis_en_cours, w.previous_week_suivis_en_cours,
+               w.nouveaux_signalements, w.suivis_clos, w.submission_id
         from {fct_weekly_reports} as w
         join {dim_departement} as d using (departement_code)
         where w.has_stock_warning and ($departement::varchar is null or w.departement_code = $departement)

@@ -28,7 +28,7 @@ from data_contracts.settings import get_settings
 #: Count columns the marts derive from the contracts' counts.
 DERIVED_COUNTS = ("nouveaux_signalements", "actions_total", "weeks_nouveaux_signalements",
                   "weeks_orientations_judiciaires", "month_suivis_engages",
-                  "month_orientations_judiciaires")
+                  "month_orientations_judiciaires", "previous_week_suivis_en_cours")
 MONTHLY_ACTIONS = ("actions_educatives", "actions_psychologiques", "actions_insertion",
                    "actions_parentalite", "actions_citoyennete", "actions_sante", "actions_autres")
 ROW_TOTALS = (
@@ -40,6 +40,7 @@ DERIVED = {
     "orientations_gap": ("weeks_orientations_judiciaires", "month_orientations_judiciaires"),
     "ecart_normalise": ("nouveaux_signalements",),
     "moyenne_12_semaines": ("nouveaux_signalements",),
+    "expected_suivis_en_cours": ("previous_week_suivis_en_cours", "nouveaux_signalements", "suivis_clos"),
 }
 PERIOD_COLUMNS = ("week_code", "month_code")
 #: Shown in the sidebar to readers below national.

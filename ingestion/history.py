@@ -16,16 +16,14 @@ import polars as pl
 from data_contracts import calendar
 from data_contracts.bulk_validation import records_from_json
 from data_contracts.errors import ContractError
+from data_contracts.quality_rules import STOCK, UNUSUAL_VALUE
 from data_contracts.registry import contract_for, count_fields
 from data_contracts.settings import Settings
 
-#: Periods of history compared with a new value.
-HISTORY_WEEKS = 26
-HISTORY_MONTHS = 12
-#: "Far outside": more than this many times the largest value seen, and by at least MIN_GAP.
-OUTLIER_FACTOR = 3
-OUTLIER_MIN_GAP = 10
-MIN_HISTORY = 4
+#: The rules themselves (stock, unusual value) live in data_contracts.quality_rules, shared
+#: with the marts; only how far back history is read is decided here.
+HISTORY_WEEKS = UNUSUAL_VALUE.history_weeks
+HISTORY_MONTHS = UNUSUAL_VALUE.history_months
 
 _MARTS = {"weekly": ("fct_weekly_reports", "week_code"), "monthly": ("fct_monthly_reports", "month_code")}
 
@@ -116,22 +114,25 @@ def _suspects(kind: str, rows: pl.DataFrame, past: dict[str, dict[str, Any]], co
     suspects: set[int] = set()
     if kind == "weekly":
         suspects.update(_stock_suspects(frame, history))
-    if history.height >= MIN_HISTORY:
+    if history.height >= UNUSUAL_VALUE.min_history:
         suspects.update(_outlier_suspects(frame, history, columns, span).arg_true().to_list())
     return sorted(suspects)
 
 
 def _stock_suspects(frame: pl.DataFrame, history: pl.DataFrame) -> list[int]:
-    """Rows whose stock is not the previous week's (in the file, else published) + new − closed."""
+    """Rows whose stock is not the previous week's (in the file, else published) carried over
+    (:data:`data_contracts.quality_rules.STOCK`)."""
+    frame = frame.with_columns(  # the contract's derived total (WeeklyReport.nouveaux_signalements)
+        (pl.col("signalements_cnapr") + pl.col("signalements_locaux")).alias("nouveaux_signalements"))
     index = frame.get_column("index")
-    stock = frame.get_column("suivis_en_cours")
+    stock = frame.get_column(STOCK.stock)
     previous = (index - 1).alias("previous")
     own = dict(zip(index.to_list(), stock.to_list()))  # a file holds each week once
-    published = dict(zip(history.get_column("index").to_list(), history.get_column("suivis_en_cours").to_list()))
+    published = dict(zip(history.get_column("index").to_list(), history.get_column(STOCK.stock).to_list()))
     before = pl.Series([own[p] if p in own else published.get(p) for p in previous.to_list()], dtype=pl.Float64)
-    expected = (before + frame.get_column("signalements_cnapr") + frame.get_column("signalements_locaux")
-                - frame.get_column("suivis_clos"))
-    return (before.is_not_null() & (stock != expected)).arg_true().to_list()
+    expected = (before + frame.select(pl.sum_horizontal(STOCK.inflows)).to_series()
+                - frame.select(pl.sum_horizontal(STOCK.outflows)).to_series())
+    return (before.is_not_null() & ((stock - expected).abs() > STOCK.tolerance)).arg_true().to_list()
 
 
 def _outlier_suspects(frame: pl.DataFrame, history: pl.DataFrame, columns: list[str],
@@ -148,16 +149,18 @@ def _outlier_suspects(frame: pl.DataFrame, history: pl.DataFrame, columns: list[
     found = (pl.concat([timeline.select("position"), window.drop("index")], how="horizontal")
              .filter(pl.col("position").is_not_null()).sort("position")
              .hstack(frame.select(columns)))
+    rule = UNUSUAL_VALUE
     return found.select(pl.any_horizontal([
-        (pl.col(f"seen:{c}") >= MIN_HISTORY) & (pl.col(c) > OUTLIER_FACTOR * pl.col(f"max:{c}"))
-        & (pl.col(c) - pl.col(f"max:{c}") >= OUTLIER_MIN_GAP) for c in columns]).fill_null(False)).to_series()
+        (pl.col(f"seen:{c}") >= rule.min_history) & (pl.col(c) > rule.factor * pl.col(f"max:{c}"))
+        & (pl.col(c) - pl.col(f"max:{c}") >= rule.min_gap) for c in columns]).fill_null(False)).to_series()
 
 
 def _stock_warning(number: int, model: Any, previous: str, before: dict[str, Any] | None) -> list[ContractError]:
-    if not before or before.get("suivis_en_cours") is None:
+    if not before or before.get(STOCK.stock) is None:
         return []
-    expected = before["suivis_en_cours"] + model.nouveaux_signalements - model.suivis_clos
-    if model.suivis_en_cours == expected:
+    figures = {c: getattr(model, c) for c in (STOCK.stock, *STOCK.inflows, *STOCK.outflows)}
+    expected = STOCK.expected(before[STOCK.stock], figures)
+    if not STOCK.is_discontinuous(figures[STOCK.stock], expected):
         return []
     return [ContractError(
         row=number, column="suivis_en_cours", code="stock_discontinuity",
@@ -175,10 +178,9 @@ def _outlier_warnings(number: int, model: Any, columns: list[str], window: list[
     unit = "semaines" if kind == "weekly" else "mois"
     for column in columns:
         seen = [h[column] for h in window if h.get(column) is not None]
-        if len(seen) < MIN_HISTORY:
-            continue
-        value, highest = getattr(model, column), max(seen)
-        if value > OUTLIER_FACTOR * highest and value - highest >= OUTLIER_MIN_GAP:
+        value = getattr(model, column)
+        if UNUSUAL_VALUE.is_unusual(value, seen):
+            highest = max(seen)
             warnings.append(ContractError(
                 row=number, column=column, code="unusual_value",
                 message=(f"Valeur {value} très supérieure à l'historique du département "

@@ -78,7 +78,8 @@ if not gaps.is_empty():
                          "weeks_orientations_judiciaires", "month_orientations_judiciaires"),
              f"incoherences {code}", covered=1, expected=1)
 if not stocks.is_empty():
-    st.warning(f"{stocks.height} semaine(s) où le stock de suivis baisse plus que les clôtures.")
+    st.warning(f"{stocks.height} semaine(s) où le stock de suivis ne suit pas la semaine précédente "
+               "(stock précédent + nouveaux signalements − suivis clos).")
     ui.table(stocks, f"alertes stock {code}", covered=1, expected=1)
 
 # --- Good practices ---------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ else:
 st.subheader("Alertes de stock")
 stocks = queries.stock_warnings(role)
 if stocks.is_empty():
-    st.success("Aucune baisse de stock de suivis inexpliquée.")
+    st.success("Aucun stock de suivis incohérent avec la semaine précédente.")
 else:
     ui.table(stocks, "alertes stock", covered=stocks["departement_code"].n_unique())
 

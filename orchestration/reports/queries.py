@@ -131,25 +131,25 @@ def notable_weekly_changes(connection, week: str, previous_week: str) -> list[Ro
         min_ratio=NOTABLE_MIN_RATIO)
 
 
-def stock_warnings(connection, week: str, previous_week: str) -> list[Row]:
-    """Reports whose stock of follow-ups fell by more than the follow-ups closed that week."""
+def stock_warnings(connection, week: str) -> list[Row]:
+    """Reports whose stock does not carry over from the previous week (the mart's
+    ``has_stock_warning``: the rule the receipt applies too, data_contracts.quality_rules)."""
     return fetch(connection, """
         select
             reports.departement_code,
             departements.departement_name,
             reports.week_code,
             reports.suivis_en_cours,
-            reports.suivis_clos,
-            previous.suivis_en_cours as previous_suivis_en_cours
+            reports.expected_suivis_en_cours,
+            reports.previous_week_suivis_en_cours,
+            reports.nouveaux_signalements,
+            reports.suivis_clos
         from marts.fct_weekly_reports as reports
         inner join marts.dim_departement as departements
             on departements.departement_code = reports.departement_code
-        left join marts.fct_weekly_reports as previous
-            on previous.departement_code = reports.departement_code
-            and previous.week_code = $previous_week
         where reports.week_code = $week and reports.has_stock_warning
         order by reports.departement_code
-    """, week=week, previous_week=previous_week)
+    """, week=week)
 
 
 def weekly_vs_monthly_warnings(connection, months: list[str]) -> list[Row]:

@@ -70,7 +70,7 @@ def build_document(connection, week: str, known_at: datetime, pending_uploads: i
         _regions_table(queries.regional_week(connection, week)),
         _notable_table(queries.notable_weekly_changes(connection, week, previous_week)),
         _consistency_table(
-            queries.stock_warnings(connection, week, previous_week),
+            queries.stock_warnings(connection, week),
             # The week's month and the month before: its monthly report is the one just due.
             queries.weekly_vs_monthly_warnings(
                 connection, [shift_month(current["month_code"], -1), current["month_code"]])),
@@ -166,10 +166,11 @@ def _consistency_table(stock: list[dict], weekly_vs_monthly: list[dict]) -> Tabl
             "departement_name": row["departement_name"],
             "period": row["week_code"],
             "alert": "Stock de suivis incohérent",
-            "detail": (f"Suivis en cours : {fr_int(row['suivis_en_cours'])} ; semaine précédente : "
-                       f"{fr_int(row['previous_suivis_en_cours'])} ; clos dans la semaine : "
-                       f"{fr_int(row['suivis_clos'])}. Le stock a baissé plus que les clôtures : "
-                       "vérifier la saisie."),
+            "detail": (f"Suivis en cours : {fr_int(row['suivis_en_cours'])} déclarés, "
+                       f"{fr_int(row['expected_suivis_en_cours'])} attendus (semaine précédente "
+                       f"{fr_int(row['previous_week_suivis_en_cours'])} + "
+                       f"{fr_int(row['nouveaux_signalements'])} nouveaux signalements − "
+                       f"{fr_int(row['suivis_clos'])} suivis clos) : vérifier la saisie."),
         }
         for row in stock
     ]

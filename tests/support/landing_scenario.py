@@ -8,6 +8,9 @@ Six départements, ISO weeks 2026-W45 to W48, the clock frozen on Thursday 26 No
 | 01   | on time | on time          | on time       | on time  |
 | 13   | on time | on time          | late (Fri.)   | missing  |
 | 2A   | on time | nil (néant)      | on time       | on time  |
+
+Stocks follow the stock rule week to week, except around the nil week (10 follow-ups declared
+after 61: a consistency warning in W46, and again in W47 when the stock returns to its chain).
 | 69   | on time | on time          | missing       | missing  |
 | 75   | on time | on time, then corrected (2 versions) | on time | on time |
 | 971  | on time | on time          | on time       | missing  |
@@ -53,10 +56,18 @@ def weekly_figures(departement: str, week: str, version: int = 1) -> dict[str, i
         "signalements_locaux": 2 * seed + version,
         "dont_mineurs": 1,
         "orientations_judiciaires": seed % 3 + version - 1,
-        "suivis_en_cours": 20 * seed + number,
-        "suivis_clos": 1,
+        "suivis_en_cours": _stock(seed, number),
+        # a correction adds a signalement and closes one more: its stock is the same
+        "suivis_clos": version,
         "familles_accompagnees": 5 + seed,
     }
+
+
+def _stock(seed: int, number: int) -> int:
+    """The stock rule (data_contracts.quality_rules.STOCK) chained from 20 × seed + 1 in W45:
+    each week adds its new signalements (3 × seed + number + version) minus its closures
+    (version). The nil week breaks the chain on purpose (and its next week, back on it)."""
+    return 20 * seed + 1 + sum(3 * seed + k for k in range(2, number + 1))
 
 
 def monthly_figures(departement: str) -> dict[str, object]:

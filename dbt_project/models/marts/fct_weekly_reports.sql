@@ -87,8 +87,10 @@ final as (
         suivis_clos,
         familles_accompagnees,
         commentaire,
-        coalesce(suivis_en_cours < previous_week_suivis_en_cours - suivis_clos, false)
-            as has_stock_warning
+        previous_week_suivis_en_cours,
+        -- the stock rule (data_contracts.quality_rules.STOCK, macros/quality_rules.sql)
+        {{ expected_stock('previous_week_suivis_en_cours') }} as expected_suivis_en_cours,
+        {{ is_stock_discontinuous('previous_week_suivis_en_cours') }} as has_stock_warning
     from reports_on_grid
 
 )
