@@ -8,6 +8,13 @@ declared and the real sizes, refuses DTDs/entities, and measures the chosen shee
 extent (cells holding a value) and ``<dimension>`` before anything allocates per cell. It
 also collects formula cells, which the hub refuses (a ``=HYPERLINK(...)`` is a trap, and
 its cached value is not what the agent typed).
+
+The scan must measure what calamine will read, not a look-alike: cell references are matched
+whatever their case (``xfd1048576`` is a cell for calamine), a reference that is no cell is
+refused rather than guessed, and the chosen sheet's path is compared in a canonical form
+(``./``, ``../``, backslashes, a leading ``/``, letter case): every archive member that names
+the same part under any spelling is scanned, so a harmless ``xl/worksheets/sheet1.xml`` cannot
+stand in for a hostile ``xl/./worksheets/sheet1.xml`` that calamine opens instead.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ MAX_COLUMNS = 100        # the widest contract has 25 columns
 CHUNK = 64 * 1024
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
+_CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$", re.IGNORECASE)
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -55,7 +62,7 @@ class PrescanResult:
 def column_index(letters: str) -> int:
     """``A`` → 0, ``XFD`` → 16383."""
     index = 0
-    for ch in letters:
+    for ch in letters.upper():
         index = index * 26 + (ord(ch) - 64)
     return index - 1
 
@@ -117,13 +124,26 @@ def _parse_small(archive: zipfile.ZipFile, name: str):
     return [elem for _event, elem in _scan_xml(archive, info, parser)]
 
 
+def canonical_part(name: str) -> str:
+    """A part's path as a reader resolving it leniently would: ``/``-separated, no leading
+    ``/``, ``.`` and ``..`` folded, case folded."""
+    return normpath(name.replace("\\", "/").lstrip("/")).casefold()
+
+
+def _sheet_members(archive: zipfile.ZipFile, path: str) -> list[zipfile.ZipInfo]:
+    """Every member that is the sheet ``path`` under some spelling (see the module docstring);
+    more than one is refused by the caller."""
+    wanted = canonical_part(path)
+    return [info for info in archive.infolist() if canonical_part(info.filename) == wanted]
+
+
 def _sheet_paths(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(sheet name, part path) in workbook order."""
     rels = {}
     for elem in _parse_small(archive, "xl/_rels/workbook.xml.rels"):
         if elem.tag == f"{_NS_PKG_REL}Relationship":
             target = elem.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+            path = target.lstrip("/") if target.startswith("/") else join("xl", target)
             rels[elem.get("Id")] = path
     sheets = []
     for elem in _parse_small(archive, "xl/workbook.xml"):
@@ -166,15 +186,16 @@ def prescan(content: bytes, kind: str, label: str, max_rows: int) -> PrescanResu
     try:
         sheets = _sheet_paths(archive)
         name, path = choose_sheet(sheets, kind, label)
+        sheet_infos = _sheet_members(archive, path)
+        if not sheet_infos:
+            raise _not_a_workbook()
+        if len(sheet_infos) > 1:  # which one a reader opens is its own business: refuse
+            raise _too_complex(f"{len(sheet_infos)} parties de l'archive portent le nom de la feuille")
         for info in infos:  # every XML part calamine may read must be entity-free
-            if info.filename.endswith((".xml", ".rels")) and info.filename != path:
+            if info.filename.endswith((".xml", ".rels")) and info not in sheet_infos:
                 for _ in _scan_xml(archive, info):
                     pass
-        try:
-            sheet_info = archive.getinfo(path)
-        except KeyError:
-            raise _not_a_workbook() from None
-        return _scan_sheet(archive, sheet_info, name, max_rows)
+        return _scan_sheet(archive, sheet_infos[0], name, max_rows)
     except zipfile.BadZipFile:
         raise _not_a_workbook() from None
     except (SyntaxError, ValueError, EOFError, OSError):  # ParseError is a SyntaxError
@@ -202,17 +223,22 @@ def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
         if event == "start":
             if tag == f"{_NS_MAIN}row":
                 r = elem.get("r")
-                row_index = int(r) - 1 if r and r.isdigit() else row_index + 1
+                if r is not None and not r.strip().isdigit():
+                    raise _too_complex(f"numéro de ligne « {r[:20]} » illisible")
+                row_index = int(r) - 1 if r is not None else row_index + 1
                 next_col = 0
             elif tag == f"{_NS_MAIN}dimension":
                 _check_dimension(elem.get("ref", ""), max_rows)
             continue
         if tag == f"{_NS_MAIN}c":
-            ref = _CELL_REF.match(elem.get("r") or "")
+            reference = elem.get("r")
+            ref = _CELL_REF.match(reference.strip()) if reference is not None else None
             if ref:
                 col, row = column_index(ref[1]), int(ref[2]) - 1
-            else:
+            elif reference is None:
                 col, row = next_col, row_index
+            else:  # calamine would read something from it: do not guess what
+                raise _too_complex(f"référence de cellule « {reference[:20]} » illisible")
             next_col = col + 1
             value = elem.find(f"{_NS_MAIN}v")
             inline = elem.find(f"{_NS_MAIN}is")
