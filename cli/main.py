@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "cli.warehouse",
     "cli.demo",
     "cli.users",
+    "cli.tokens",
     "cli.reports",
     "cli.reliability",
     "cli.up",

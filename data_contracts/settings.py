@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     monthly_report_day: int = Field(default=6, ge=1, le=28)
     monthly_report_hour: int = Field(default=9, ge=0, le=23)
     consistency_tolerance: float = Field(default=0.2, ge=0)
+    # The submission API (api/): token lifetime, and how fast one token may call.
+    api_token_days: int = Field(default=365, gt=0, description="Lifetime of an API token (cipd tokens create).")
+    api_requests_per_minute: int = Field(
+        default=60, gt=0, description="Sustained calls per minute one API token may make (429 beyond).")
+    api_burst: int = Field(default=20, gt=0, description="Calls one API token may make at once.")
     serving_reader_group: str | None = Field(
         default=None,
         description="Unix group allowed to read serving.duckdb (mode 0640); unset: owner only (0600).",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -210,3 +211,32 @@ def list_quarantined(settings: Settings | None = None, *, exclude: Iterable[str]
     """Rejected submissions, oldest first."""
     settings = settings or get_settings()
     return _listed(settings.quarantine_dir, settings, exclude)
+
+
+_SUBMISSION_ID = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{8}-[0-9a-f]{6}$")
+
+
+def find_receipt(settings: Settings, submission_id: str) -> LandedSubmission | None:
+    """The landed or quarantined receipt of ``submission_id`` (None when unknown or not an id).
+    The id is checked against its shape first: callers pass what a remote client sent."""
+    if not _SUBMISSION_ID.match(submission_id or ""):
+        return None
+    for zone in (settings.landing_dir, settings.quarantine_dir):
+        path = _receipt_path(zone, submission_id)
+        if path.is_file():
+            return _load(path, settings.root)
+    return None
+
+
+def list_received(settings: Settings, since: datetime) -> list[LandedSubmission]:
+    """Landed and quarantined receipts received from the month of ``since`` on, oldest first.
+
+    Reads only those ``receipts/YYYY/MM`` folders (ids, hence folders, follow the reception
+    instant), so a département's recent receipts cost what a few months hold, not the history."""
+    first = f"{calendar.now_utc(since):%Y/%m}"
+    found = []
+    for zone in (settings.landing_dir, settings.quarantine_dir):
+        for month in sorted((zone / "receipts").glob("*/*")):
+            if month.is_dir() and f"{month.parent.name}/{month.name}" >= first:
+                found.extend(_load(p, settings.root) for p in month.glob("*.json"))
+    return sorted(found, key=lambda s: (s.received_at, s.submission_id))

@@ -8,46 +8,8 @@ import pytest
 from ingestion.landing import list_landed, list_quarantined
 from ingestion.loader import ingest_pending
 from ingestion.submit import submit
+from bad_input_cases import CASES
 from ingestion_helpers import FIXTURES, raw_counts
-
-#: fixture file → (kind, uploader's département, the exact set of error codes)
-CASES = {
-    "wrong_departement.csv": ("weekly", "13", {"wrong_departement"}),
-    "unknown_departement.csv": ("weekly", "13", {"unknown_departement"}),
-    "negative_count.csv": ("weekly", "13", {"negative"}),
-    "non_integer_count.csv": ("weekly", "13", {"invalid_integer"}),
-    "minors_exceed_new.csv": ("weekly", "13", {"minors_exceed_new"}),
-    "future_week.csv": ("weekly", "13", {"future_period"}),
-    "malformed_week_w54.csv": ("weekly", "13", {"invalid_week"}),
-    "malformed_week_no_w.csv": ("weekly", "13", {"invalid_week"}),
-    "duplicate_rows.csv": ("weekly", "13", {"duplicate_row"}),
-    "unknown_column.csv": ("weekly", "13", {"unknown_column"}),
-    "missing_column.csv": ("weekly", "13", {"missing_column"}),
-    "duplicate_column.csv": ("weekly", "13", {"duplicate_column"}),
-    "unnamed_column.csv": ("weekly", "13", {"unnamed_column"}),
-    "extra_cells.csv": ("weekly", "13", {"extra_cells"}),
-    "empty_file.csv": ("weekly", "13", {"empty_file"}),
-    "header_only.csv": ("weekly", "13", {"header_only"}),
-    "binary_garbage.csv": ("weekly", "13", {"not_a_spreadsheet"}),
-    "xlsx_renamed.csv": ("weekly", "13", {"extension_mismatch"}),
-    "csv_renamed.xlsx": ("weekly", "13", {"extension_mismatch"}),
-    "formula_cell.csv": ("weekly", "13", {"formula_cell"}),
-    "formula_cell.xlsx": ("weekly", "13", {"formula_cell"}),
-    "text_too_long.csv": ("weekly", "13", {"too_long"}),
-    "personal_data.csv": ("weekly", "13", {"personal_data"}),
-    "unclosed_quote.csv": ("weekly", "13", {"malformed_csv"}),
-    "legacy.xls": ("weekly", "13", {"unsupported_format"}),
-    "report.pdf": ("weekly", "13", {"unsupported_format"}),
-    "json_nan.json": ("weekly", "13", {"invalid_number"}),
-    "json_duplicate_keys.json": ("weekly", "13", {"duplicate_key"}),
-    "json_huge_number.json": ("weekly", "13", {"invalid_number"}),
-    "json_not_an_array.json": ("weekly", "13", {"invalid_json"}),
-    "json_true_as_count.json": ("weekly", "13", {"invalid_integer"}),
-    "deep_array.json": ("weekly", "13", {"too_deep"}),
-    "corner_cells.xlsx": ("weekly", "13", {"file_too_complex"}),
-    "zip_bomb.xlsx": ("weekly", "13", {"file_too_complex"}),
-    "billion_laughs.xlsx": ("weekly", "13", {"unsafe_file"}),
-}
 
 
 def test_every_fixture_file_has_a_case():

@@ -1,0 +1,315 @@
+"""The submission API's routes (FastAPI): deposit, receipts, deadlines, contracts, templates.
+
+Every route is thin: it authenticates the token, checks the département, then calls what the
+page and the CLI call (``ingestion.submit.submit``, the contracts' JSON Schema and templates),
+so the API cannot drift from them. Descriptions are French: they are what the préfectures'
+developers read at ``/docs``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import asynccontextmanager
+from enum import Enum
+from typing import Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import UploadFile
+
+from accounts.api_tokens import ApiToken, verify_token
+from api import deadlines, idempotency, receipts
+from api.guard import GuardedCalls
+from api.limits import TokenBuckets
+from data_contracts import calendar
+from data_contracts.referential import normalise_departement_code
+from data_contracts.registry import CONTRACTS, KINDS
+from data_contracts.settings import Settings, get_settings
+from data_contracts.templates import json_schema, write_template
+from ingestion import landing
+from ingestion.submit import StorageUnavailable, submit
+
+Kind = Enum("Kind", {kind: kind for kind in KINDS}, type=str)
+
+#: Bodies sent as the file itself (no multipart), by content type → the format's extension.
+RAW_TYPES = {
+    "application/json": "json",
+    "text/csv": "csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+_KIND_HELP = ", ".join(f"`{kind}` ({model.label})" for kind, model in CONTRACTS.items())
+
+DESCRIPTION = f"""
+Dépôt et suivi des rapports CIPD par les systèmes des préfectures : les mêmes règles, le même
+accusé de réception et la même quarantaine que la page « Déposer un rapport » et `cipd submit`.
+
+**Authentification** : `Authorization: Bearer <jeton>`. Un jeton par département et par système
+appelant, délivré par le SG-CIPD (`cipd tokens create`). Un jeton ne dépose et ne lit que pour son
+département.
+
+**Types de rapport** : {_KIND_HELP}.
+
+**Réessais** : envoyez un en-tête `Idempotency-Key` (par exemple un UUID) avec chaque dépôt ; un
+dépôt renvoyé avec la même clé reçoit la première réponse, jamais un second dépôt.
+"""
+
+DEPOSIT_BODY = {
+    "required": True,
+    "description": "Le fichier du rapport : en multipart (champ `fichier`), ou le contenu lui-même "
+                   "(JSON, CSV ou XLSX selon l'en-tête `Content-Type`).",
+    "content": {
+        "multipart/form-data": {"schema": {
+            "type": "object", "required": ["fichier"],
+            "properties": {"fichier": {"type": "string", "format": "binary",
+                                       "description": "Fichier CSV (« ; »), XLSX ou JSON"}}}},
+        "application/json": {"schema": {"type": "array", "items": {"type": "object"}},
+                             "description": "Les lignes du rapport (voir GET /v1/contrats/{kind})"},
+        "text/csv": {"schema": {"type": "string"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+            {"schema": {"type": "string", "format": "binary"}},
+    },
+}
+
+RECEIPT_RESPONSES = {
+    200: {"description": "Fichier déjà reçu (`status` = `duplicate`, `duplicate_of` nomme le premier "
+                         "dépôt), ou essai à blanc accepté (`dry_run`) : rien n'est enregistré."},
+    201: {"description": "Dépôt accepté : l'accusé de réception (`status` = `accepted`)."},
+    401: {"description": "Jeton absent, inconnu, expiré ou révoqué."},
+    403: {"description": "Le jeton est celui d'un autre département."},
+    409: {"description": "Clé `Idempotency-Key` déjà utilisée pour un autre fichier."},
+    413: {"description": "Requête au-delà de la taille maximale d'un dépôt."},
+    415: {"description": "Type de contenu non pris en charge."},
+    422: {"description": "Dépôt refusé (`status` = `rejected`) : `errors` liste les erreurs "
+                         "numérotées par ligne et colonne, en français, comme sur la page."},
+    429: {"description": "Trop d'appels pour ce jeton : réessayez après `Retry-After` secondes."},
+    503: {"description": "Le serveur n'a pas pu enregistrer le dépôt : il n'est pas accusé."},
+}
+
+
+def receipt_status(status: str, dry_run: bool) -> int:
+    """The HTTP status of a receipt: created only when something was kept."""
+    if status == "rejected":
+        return 422
+    return 201 if status == "accepted" and not dry_run else 200
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API bound to ``settings`` (the server's environment when None)."""
+    settings = settings or get_settings()
+    buckets = TokenBuckets(settings.api_requests_per_minute, settings.api_burst)
+    bearer = HTTPBearer(auto_error=False, description="Jeton de dépôt du département (cipd tokens create)")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from ingestion.sandbox import warm_up
+
+        settings.ensure_dirs()
+        await run_in_threadpool(warm_up, settings)  # the first deposit need not start a worker
+        yield
+
+    app = FastAPI(title="API de dépôt CIPD", version="1", description=DESCRIPTION, lifespan=lifespan,
+                  openapi_tags=[{"name": "dépôts", "description": "Déposer un rapport, lire ses accusés"},
+                                {"name": "calendrier", "description": "Échéances et rapports attendus"},
+                                {"name": "contrats", "description": "Format attendu et modèles à remplir"}])
+    app.add_middleware(GuardedCalls, settings=settings)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError):
+        problems = [f"{' › '.join(str(p) for p in e['loc'])} : valeur « {e.get('input')} » invalide"
+                    for e in error.errors()]
+        return JSONResponse({"detail": "Requête invalide : " + " ; ".join(problems)}, status_code=422)
+
+    async def caller(request: Request,
+                     credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> ApiToken:
+        token = verify_token(settings, credentials.credentials if credentials else "")
+        if token is None:
+            raise HTTPException(401, headers={"WWW-Authenticate": "Bearer"}, detail=(
+                "Jeton absent, inconnu, expiré ou révoqué : envoyez l'en-tête « Authorization: "
+                "Bearer <jeton> » avec le jeton délivré par le SG-CIPD (cipd tokens create)."))
+        request.state.token = token
+        wait = buckets.allow(token.token_id)
+        if wait:
+            raise HTTPException(429, headers={"Retry-After": str(wait)}, detail=(
+                f"Trop d'appels pour ce jeton ({settings.api_requests_per_minute} par minute au plus) : "
+                f"réessayez dans {wait} s."))
+        return token
+
+    def tenant(request: Request, token: ApiToken, departement: str | None) -> str:
+        code = normalise_departement_code(departement) if departement else token.departement
+        if code != token.departement:
+            request.state.audit_detail = {"refused_departement": code}
+            raise HTTPException(403, detail=(
+                f"Ce jeton est celui du département {token.departement} : il ne dépose ni ne lit pour "
+                f"le département {code}. Utilisez le jeton de ce département."))
+        return code
+
+    departement_query = Query(None, description="Département (code INSEE) ; par défaut celui du jeton, "
+                                                "le seul autorisé")
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/v1/depots/{kind}", tags=["dépôts"], status_code=201, responses=RECEIPT_RESPONSES,
+              summary="Déposer un rapport", openapi_extra={"requestBody": DEPOSIT_BODY},
+              description="Vérifie le fichier comme la page de dépôt et répond par l'accusé de "
+                          "réception, l'objet JSON de `cipd submit --json`.")
+    async def deposit(
+        request: Request,
+        kind: Kind = Path(description=f"Type de rapport : {_KIND_HELP}"),
+        dry_run: bool = Query(False, description="Essai à blanc : vérifier sans rien enregistrer"),
+        nom_fichier: str | None = Query(None, description="Nom du fichier sur l'accusé (contenu envoyé "
+                                                          "sans multipart)"),
+        departement: str | None = departement_query,
+        idempotency_key: str | None = Header(None, alias="Idempotency-Key", description=(
+            "Clé choisie par l'appelant (ex. un UUID) : un réessai avec la même clé reçoit la "
+            "première réponse")),
+        token: ApiToken = Depends(caller),
+    ) -> JSONResponse:
+        code = tenant(request, token, departement)
+        if idempotency_key is not None and not idempotency.valid_key(idempotency_key):
+            raise HTTPException(400, detail="En-tête Idempotency-Key invalide : 1 à 255 caractères "
+                                            "ASCII imprimables (un UUID convient).")
+        content, filename = await _read_upload(request, nom_fichier)
+        status, body, replayed = await run_in_threadpool(
+            _answer, settings, token, kind.value, code, content, filename, dry_run, idempotency_key)
+        request.state.submission_id = body.get("submission_id")
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        if status == 201:
+            headers["Location"] = f"/v1/depots/{body['submission_id']}"
+        if status == 503:
+            headers["Retry-After"] = "300"
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    @app.get("/v1/depots/{submission_id}", tags=["dépôts"], summary="Lire un accusé de réception",
+             description="L'accusé d'un dépôt du département et, une fois les données publiées, "
+                         "`published_at` (UTC) : la publication qui le sert aux tableaux de bord.")
+    def read_deposit(request: Request, submission_id: str = Path(description="Numéro du dépôt"),
+                     token: ApiToken = Depends(caller)) -> dict[str, Any]:
+        landed = landing.find_receipt(settings, submission_id)
+        if landed is None:
+            raise HTTPException(404, detail=f"Aucun dépôt n° « {submission_id} » : vérifiez le numéro "
+                                            "de l'accusé de réception.")
+        tenant(request, token, landed.departement)
+        request.state.submission_id = landed.submission_id
+        return receipts.receipt_document(settings, landed)
+
+    @app.get("/v1/depots", tags=["dépôts"], summary="Lister les accusés du département",
+             description="Les accusés du département, du plus récent au plus ancien : ceux de la "
+                         "période donnée, ou des trois derniers mois. Un dépôt refusé n'a pas de "
+                         "période : il n'apparaît que sans `periode`.")
+    def list_deposits(request: Request,
+                      periode: str | None = Query(None, description="Semaine ISO (2026-W48) ou mois "
+                                                                    "(2026-11)"),
+                      departement: str | None = departement_query,
+                      token: ApiToken = Depends(caller)) -> dict[str, Any]:
+        code = tenant(request, token, departement)
+        now = calendar.now_utc(settings.now)
+        try:
+            found = receipts.own_receipts(settings, code, periode, now)
+        except ValueError:
+            raise HTTPException(422, detail=f"Période « {periode} » invalide : une semaine ISO "
+                                            "(ex. 2026-W48) ou un mois (ex. 2026-11).") from None
+        return {"departement": code, "periode": periode, "depots": found}
+
+    @app.get("/v1/echeances", tags=["calendrier"], summary="Prochaines échéances et rapports attendus",
+             description="Échéances des rapports hebdomadaires et mensuels du département (heure de "
+                         "Paris, jours fériés du département appliqués), et ceux encore attendus.")
+    def next_deadlines(request: Request, departement: str | None = departement_query,
+                       token: ApiToken = Depends(caller)) -> dict[str, Any]:
+        code = tenant(request, token, departement)
+        return deadlines.deadlines(settings, code, calendar.now_utc(settings.now))
+
+    @app.get("/v1/contrats/{kind}", tags=["contrats"], summary="Schéma JSON d'un rapport",
+             description="Le schéma JSON (draft 2020-12) qu'un dépôt JSON doit suivre : un tableau "
+                         "de lignes ; il est tiré du contrat, comme les modèles.")
+    def contract(kind: Kind = Path(description=f"Type de rapport : {_KIND_HELP}"),
+                 token: ApiToken = Depends(caller)) -> dict[str, Any]:
+        return json_schema(kind.value)
+
+    @app.get("/v1/modeles/{fichier}", tags=["contrats"], summary="Modèle à remplir (CSV ou XLSX)",
+             description="Le modèle vide d'un rapport, `weekly.csv`, `weekly.xlsx`, `monthly.csv`… : "
+                         "le même que sur la page de dépôt.", response_class=FileResponse)
+    def template(fichier: str = Path(description="`<type>.csv` ou `<type>.xlsx`"),
+                 token: ApiToken = Depends(caller)) -> FileResponse:
+        kind, _, suffix = fichier.rpartition(".")
+        if kind not in CONTRACTS or suffix not in ("csv", "xlsx"):
+            raise HTTPException(404, detail=f"Aucun modèle « {fichier} » : demandez <type>.csv ou "
+                                            f"<type>.xlsx, avec un type parmi {', '.join(KINDS)}.")
+        path = settings.root / "templates" / f"modele_{kind}_v{CONTRACTS[kind].version}.{suffix}"
+        if not path.exists():
+            write_template(kind, path)
+        return FileResponse(path, filename=f"modele_{kind}.{suffix}")
+
+    @app.get("/v1/corrections", tags=["dépôts"], summary="Demandes de correction ouvertes",
+             description="Les demandes de correction adressées au département. Le circuit de "
+                         "correction n'existe pas encore : la liste est vide en attendant.")
+    def corrections(request: Request, departement: str | None = departement_query,
+                    token: ApiToken = Depends(caller)) -> dict[str, Any]:
+        code = tenant(request, token, departement)
+        return {"departement": code, "corrections": [],
+                "note": "Le circuit des demandes de correction n'est pas encore en service."}
+
+    return app
+
+
+async def _read_upload(request: Request, filename: str | None) -> tuple[bytes, str]:
+    """The uploaded file's bytes and name, from a multipart form or from the body itself."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        try:
+            form = await request.form(max_files=1, max_fields=5)
+        except HTTPException as error:
+            if error.status_code == 413:
+                raise
+            raise HTTPException(400, detail="Formulaire multipart illisible : envoyez le fichier "
+                                            "dans le champ « fichier » (curl -F fichier=@rapport.csv).") from None
+        upload = form.get("fichier")
+        if not isinstance(upload, UploadFile):
+            await form.close()
+            raise HTTPException(400, detail="Champ « fichier » manquant : envoyez le fichier dans le "
+                                            "champ « fichier » (curl -F fichier=@rapport.csv).")
+        content = await upload.read()
+        await form.close()
+        return content, filename or upload.filename or "sans_nom"
+    if content_type in RAW_TYPES:
+        return await request.body(), filename or f"depot.{RAW_TYPES[content_type]}"
+    raise HTTPException(415, detail=(
+        f"Type de contenu « {content_type or 'absent'} » non pris en charge : envoyez le fichier en "
+        "multipart/form-data (champ « fichier »), ou son contenu en application/json, text/csv ou "
+        "XLSX."))
+
+
+def _answer(settings: Settings, token: ApiToken, kind: str, departement: str, content: bytes,
+            filename: str, dry_run: bool, key: str | None) -> tuple[int, dict[str, Any], bool]:
+    """(status, body, replayed): the submit path's answer, or the first answer to this key."""
+    if key is None or dry_run:
+        return (*_submitted(settings, token, kind, departement, content, filename, dry_run), False)
+    request_fingerprint = idempotency.fingerprint(kind, departement, hashlib.sha256(content).hexdigest())
+    try:
+        with idempotency.claim(settings, token.token_id, key, request_fingerprint) as slot:
+            if slot.conflicts:
+                return 409, {"detail": "Cette clé Idempotency-Key a déjà servi à un autre dépôt : "
+                                       "choisissez une nouvelle clé pour chaque nouveau fichier."}, False
+            if slot.stored is not None:
+                return slot.stored["status_code"], slot.stored["body"], True
+            status, body = _submitted(settings, token, kind, departement, content, filename, False)
+            if status != 503:  # nothing was acknowledged: a retry must try again
+                slot.save(status, body)
+            return status, body, False
+    except idempotency.KeyInUse:
+        return 409, {"detail": "Un dépôt avec cette clé Idempotency-Key est encore en cours : "
+                               "réessayez dans une minute."}, False
+
+
+def _submitted(settings: Settings, token: ApiToken, kind: str, departement: str, content: bytes,
+               filename: str, dry_run: bool) -> tuple[int, dict[str, Any]]:
+    try:
+        receipt = submit(kind, content, filename, departement, dry_run=dry_run, actor=token.label,
+                         settings=settings)
+    except StorageUnavailable as error:
+        return 503, {"detail": str(error)}
+    return receipt_status(receipt.status, dry_run), receipt.as_dict()

@@ -1,0 +1,124 @@
+"""What a préfecture's system reads: its receipts, deadlines, contracts and templates."""
+
+from __future__ import annotations
+
+import io
+
+import duckdb
+import openpyxl
+from ingestion_helpers import to_csv, weekly
+
+from data_contracts.templates import json_schema
+
+GOOD = to_csv([weekly(semaine="2026-W48")])
+
+
+def _deposit(http, content=GOOD):
+    return http.post("/v1/depots/weekly", files={"fichier": ("r.csv", content)}).json()
+
+
+def _publish_fake(settings, submission_ids, published_at="2026-11-26 09:05:00"):
+    """A serving file with the two things the API reads of a publication (the real one is
+    made by orchestration.warehouse.publish: fct_submissions rows and the meta_build row)."""
+    with duckdb.connect(str(settings.serving_path)) as connection:
+        connection.execute("create schema marts")
+        connection.execute("create table marts.fct_submissions (submission_id varchar)")
+        connection.executemany("insert into marts.fct_submissions values (?)", [[s] for s in submission_ids])
+        connection.execute(f"create table marts.meta_build as select timestamp '{published_at}' as published_at")
+
+
+def test_receipt_reads_back_unpublished_until_the_marts_hold_it(api, client):
+    deposited = _deposit(client)
+
+    before = client.get(f"/v1/depots/{deposited['submission_id']}").json()
+    _publish_fake(api.settings, [deposited["submission_id"]])
+    after = client.get(f"/v1/depots/{deposited['submission_id']}").json()
+
+    assert before["published_at"] is None
+    assert {k: v for k, v in before.items() if k != "published_at"} == deposited
+    assert after["published_at"] == "2026-11-26T09:05:00.000000Z"
+
+
+def test_unknown_receipt_is_a_404_in_french(client):
+    response = client.get("/v1/depots/../../api_tokens")
+
+    assert response.status_code == 404
+
+
+def test_receipt_listing_holds_the_departements_own_receipts_of_the_period(api, client):
+    mine = _deposit(client)
+    with api.client(api.token("69")) as other:
+        other.post("/v1/depots/weekly", files={"fichier": ("r.csv", to_csv([weekly(departement="69", semaine="2026-W48")]))})
+
+    listed = client.get("/v1/depots", params={"periode": "2026-W48"}).json()
+    other_week = client.get("/v1/depots", params={"periode": "2026-W47"}).json()
+
+    assert [d["submission_id"] for d in listed["depots"]] == [mine["submission_id"]]
+    assert other_week["depots"] == []
+
+
+def test_receipt_listing_refuses_a_malformed_period_in_french(client):
+    response = client.get("/v1/depots", params={"periode": "semaine 48"})
+
+    assert response.status_code == 422
+    assert "2026-W48" in response.json()["detail"]
+
+
+def test_deadlines_list_this_weeks_report_as_awaited_until_it_is_received(client):
+    def this_week(answer):
+        (row,) = [r for r in answer["echeances"] if r["periode"] == "2026-W48"]
+        return row
+
+    before = client.get("/v1/echeances").json()
+    deposited = _deposit(client)
+    after = client.get("/v1/echeances").json()
+
+    assert this_week(before)["echeance_paris"] == "26/11/2026 12:00 (heure de Paris)"
+    assert this_week(before)["recu"] is False and this_week(before)["en_retard"] is False
+    assert "2026-W48" in [r["periode"] for r in before["en_attente"]]
+    assert this_week(after)["submission_id"] == deposited["submission_id"]
+    assert "2026-W48" not in [r["periode"] for r in after["en_attente"]]
+
+
+def test_deadlines_apply_the_holiday_policy_of_the_departement(start_api, monkeypatch):
+    # Thursday 14 May 2026 is Ascension: the W20 report is due the Wednesday before.
+    api = start_api(CIPD_NOW="2026-05-12T08:00:00+00:00")
+    with api.client(api.token("13")) as http:
+        rows = http.get("/v1/echeances").json()["echeances"]
+
+    (w20,) = [r for r in rows if r["periode"] == "2026-W20"]
+    assert w20["echeance_paris"] == "13/05/2026 12:00 (heure de Paris)"
+
+
+def test_contract_endpoint_serves_the_contracts_json_schema(client):
+    response = client.get("/v1/contrats/weekly")
+
+    assert response.status_code == 200
+    assert response.json() == json_schema("weekly")
+
+
+def test_template_endpoint_serves_the_pages_xlsx_template(client):
+    response = client.get("/v1/modeles/weekly.xlsx")
+
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [c.value for c in sheet[1]][:2] == ["departement", "semaine"]
+
+
+def test_template_endpoint_refuses_an_unknown_format_with_404(client):
+    assert client.get("/v1/modeles/weekly.pdf").status_code == 404
+
+
+def test_corrections_endpoint_answers_an_empty_list_with_a_note(client):
+    answer = client.get("/v1/corrections").json()
+
+    assert answer["corrections"] == [] and "pas encore" in answer["note"]
+
+
+def test_openapi_document_describes_the_routes_in_french(api):
+    with api.client() as http:
+        document = http.get("/openapi.json").json()
+        assert http.get("/docs").status_code == 200
+
+    assert document["paths"]["/v1/depots/{kind}"]["post"]["summary"] == "Déposer un rapport"
+    assert "multipart/form-data" in document["paths"]["/v1/depots/{kind}"]["post"]["requestBody"]["content"]
