@@ -101,7 +101,8 @@ def service_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def services(settings: Settings, port: int, dagster_port: int | None, address: str) -> list[Service]:
+def services(settings: Settings, port: int, dagster_port: int | None, address: str,
+             api_port: int | None = None) -> list[Service]:
     env = service_env(settings)
     bin_dir = Path(sys.executable).parent
     found = [Service(
@@ -118,6 +119,10 @@ def services(settings: Settings, port: int, dagster_port: int | None, address: s
             command=[str(bin_dir / "dagster"), "dev", "-m", "orchestration.defs.definitions",
                      "-h", address, "-p", str(dagster_port)],
             env=env, health_url=f"http://{address}:{dagster_port}/server_info"))
+    if api_port is not None:  # the submission API (api/, docs/api.md)
+        found.append(Service(
+            name="api", command=[sys.executable, "-m", "api", "--host", address, "--port", str(api_port)],
+            env=env, health_url=f"http://{address}:{api_port}/health"))
     return found
 
 
@@ -136,7 +141,7 @@ def wait_healthy(service: Service, timeout: float) -> bool:
 
 def run(settings: Settings, *, port: int = 8501, dagster_port: int | None = 3000,
         address: str = "127.0.0.1", weeks: int | None = None, history: bool = True,
-        say: Callable[[str], None] = print) -> int:
+        api_port: int | None = 8000, say: Callable[[str], None] = print) -> int:
     """Bring the hub up and block until Ctrl-C (or a service dies); returns the exit code."""
     from accounts.users import ensure_demo_users
 
@@ -145,7 +150,7 @@ def run(settings: Settings, *, port: int = 8501, dagster_port: int | None = 3000
     accounts = ensure_demo_users(settings)
     log_dir = settings.root / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    started = services(settings, port, dagster_port, address)
+    started = services(settings, port, dagster_port, address, api_port)
     stopping = False
 
     def request_stop(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -162,6 +167,8 @@ def run(settings: Settings, *, port: int = 8501, dagster_port: int | None = 3000
                 return 1
         say("")
         say(f"Tableaux de bord : http://localhost:{port}")
+        if api_port is not None:
+            say(f"API de dépôt (jetons : cipd tokens create) : http://localhost:{api_port}/docs")
         if dagster_port is not None:
             say(f"Dagster (capteur et planifications actifs) : http://localhost:{dagster_port}")
         say("Comptes de démonstration (mots de passe renouvelés à chaque démarrage) :")
