@@ -335,28 +335,19 @@ def practices_found(role: Role, text: str = "", action_types: tuple[str, ...] = 
 
 # --- Qualité des données ---------------------------------------------------------------------------
 
-def weekly_outliers(role: Role, week: str, weeks: int = 12, threshold: float = 3.0) -> pl.DataFrame:
-    """Départements whose new signalements this week are far from their own recent mean."""
+def unusual_values(role: Role, week: str) -> pl.DataFrame:
+    """Reports of ``week`` with a count far above the département's own history (the mart's
+    ``has_unusual_value``: the rule of the receipt's warning, data_contracts.quality_rules)."""
     return fetch("""
-        with history as (
-            select departement_code,
-                   avg(nouveaux_signalements) as moyenne,
-                   stddev_samp(nouveaux_signalements) as ecart_type
-            from {fct_weekly_reports}
-            where week_code between $first_week and $previous_week and is_received
-            group by departement_code
-        )
-        select w.departement_code, d.departement_name, w.week_code, w.nouveaux_signalements,
-               round(h.moyenne, 1) as moyenne_12_semaines,
-               round((w.nouveaux_signalements - h.moyenne) / nullif(h.ecart_type, 0), 1) as ecart_normalise
+        select w.departement_code, d.departement_name, w.week_code, w.unusual_value_columns,
+               w.signalements_cnapr, w.signalements_locaux, w.dont_mineurs,
+               w.orientations_judiciaires, w.suivis_en_cours, w.suivis_clos,
+               w.familles_accompagnees, w.submission_id
         from {fct_weekly_reports} as w
-        join history as h using (departement_code)
         join {dim_departement} as d using (departement_code)
-        where w.week_code = $week and w.is_received
-          and abs(w.nouveaux_signalements - h.moyenne) > $threshold * greatest(h.ecart_type, 1)
-        order by abs(ecart_normalise) desc nulls last
-    """, role, week=week, first_week=calendar.shift_week(week, -weeks),
-        previous_week=calendar.shift_week(week, -1), threshold=threshold)
+        where w.week_code = $week and w.has_unusual_value
+        order by w.departement_code
+    """, role, week=week)
 
 
 def rejected_submissions(role: Role, limit: int = 200) -> pl.DataFrame:

@@ -38,8 +38,6 @@ ROW_TOTALS = (
 #: Columns computed from counts (a difference, a deviation): hidden when a source is.
 DERIVED = {
     "orientations_gap": ("weeks_orientations_judiciaires", "month_orientations_judiciaires"),
-    "ecart_normalise": ("nouveaux_signalements",),
-    "moyenne_12_semaines": ("nouveaux_signalements",),
     "expected_suivis_en_cours": ("previous_week_suivis_en_cours", "nouveaux_signalements", "suivis_clos"),
 }
 PERIOD_COLUMNS = ("week_code", "month_code")

@@ -60,6 +60,13 @@ class UnusualValueRule:
         highest = max(seen)
         return value > self.factor * highest and value - highest >= self.min_gap
 
+    def describe(self, kind: str = "weekly") -> str:
+        """The rule in French, for the page and document notes that show its results."""
+        unit = "semaines" if kind == "weekly" else "mois"
+        return (f"valeur plus de {self.factor} fois supérieure au maximum du département sur les "
+                f"{self.history_periods(kind)} {unit} précédents reçus, et d'au moins {self.min_gap} "
+                f"(au moins {self.min_history} {unit} reçus)")
+
     def is_unusual_sql(self, value: str, highest: str, seen: str) -> str:
         """The same test as SQL, on a value, the history's max and how many were received."""
         return (f"coalesce({seen} >= {self.min_history} and {value} > {self.factor} * {highest} "

@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards import queries, ui
+from data_contracts.quality_rules import UNUSUAL_VALUE
 
 role = ui.current_role()
 ui.require_serving()
@@ -50,12 +51,12 @@ else:
     ui.table(stocks, "alertes stock", covered=stocks["departement_code"].n_unique())
 
 st.subheader(f"Valeurs atypiques — semaine {week}")
-outliers = queries.weekly_outliers(role, week)
-if outliers.is_empty():
-    st.success("Aucune valeur atypique des nouveaux signalements cette semaine.")
+unusual = queries.unusual_values(role, week)
+if unusual.is_empty():
+    st.success("Aucune valeur atypique cette semaine.")
 else:
-    ui.table(outliers, f"valeurs atypiques {week}", covered=outliers.height,
-             note="écart à la moyenne des 12 semaines précédentes supérieur à 3 écarts-types")
+    ui.table(unusual, f"valeurs atypiques {week}", covered=unusual.height,
+             note=UNUSUAL_VALUE.describe("weekly"))
 
 st.subheader("Dépôts refusés")
 rejected = queries.rejected_submissions(role)

@@ -18,5 +18,10 @@
 
 {#- How many weeks back the unusual-value rule looks. -#}
 {% macro unusual_value_history_weeks() -%}
-    26
+    {{ return(26) }}
+{%- endmacro %}
+
+{#- The weekly columns the unusual-value rule checks: the contract's counts. -#}
+{% macro unusual_value_weekly_columns() -%}
+    {{ return(['signalements_cnapr', 'signalements_locaux', 'dont_mineurs', 'orientations_judiciaires', 'suivis_en_cours', 'suivis_clos', 'familles_accompagnees']) }}
 {%- endmacro %}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from data_contracts.quality_rules import STOCK, UNUSUAL_VALUE
+from data_contracts.registry import count_fields
 from data_contracts.settings import DBT_PROJECT_DIR
 
 RULES_SQL = DBT_PROJECT_DIR / "macros" / "quality_rules.sql"
@@ -38,7 +39,12 @@ def render_rules_sql() -> str:
 
 {{#- How many weeks back the unusual-value rule looks. -#}}
 {{% macro unusual_value_history_weeks() -%}}
-    {UNUSUAL_VALUE.history_weeks}
+    {{{{ return({UNUSUAL_VALUE.history_weeks}) }}}}
+{{%- endmacro %}}
+
+{{#- The weekly columns the unusual-value rule checks: the contract's counts. -#}}
+{{% macro unusual_value_weekly_columns() -%}}
+    {{{{ return({count_fields("weekly")!r}) }}}}
 {{%- endmacro %}}
 """
 

@@ -34,3 +34,10 @@ def test_partner_columns_carry_their_partner_type():
 def test_cli_check_reports_an_up_to_date_file(capsys):
     assert main(["dbt-sources", "--check"]) == 0
     assert "à jour" in capsys.readouterr().out
+
+
+def test_committed_quality_rule_macros_are_the_generated_ones():
+    from orchestration.warehouse.dbt_rules import RULES_SQL, render_rules_sql
+
+    assert RULES_SQL.read_text(encoding="utf-8") == render_rules_sql(), (
+        "dbt_project/macros/quality_rules.sql is stale: run `cipd dbt-sources`")

@@ -10,6 +10,7 @@ alerte de cohérence") and the Qualité page said nothing. One rule now
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import duckdb
@@ -30,43 +31,93 @@ QUIET = {"signalements_cnapr": "0", "signalements_locaux": "0", "dont_mineurs": 
          "orientations_judiciaires": "0", "suivis_clos": "0", "commentaire": ""}
 
 
-@pytest.fixture(scope="module")
-def disagreeing_case(tmp_path_factory):
-    settings = Settings(home=tmp_path_factory.mktemp("stock_rule") / "cipd_home", now=NOW)
-    rows = [weekly(semaine="2026-W48", suivis_en_cours="350", **QUIET),
-            weekly(semaine="2026-W49", suivis_en_cours="900", **QUIET)]
-    receipt = submit("weekly", to_csv(rows), "hebdo_13.csv", "13", settings=settings)
-    assert receipt.status == "accepted", receipt.errors
+def _weekly(departement: str, week: str, stock: int, locaux: int = 0) -> dict:
+    return weekly(departement=departement, semaine=week, suivis_en_cours=str(stock),
+                  **{**QUIET, "signalements_locaux": str(locaux)})
+
+
+@dataclass
+class Case:
+    settings: Settings
+    receipts: list
+    weeks: dict[str, list[str]]  # submission id → the file's weeks, row by row
+
+    def warned(self, code: str) -> set[tuple[str, str]]:
+        """(département, week) of the rows the receipts warn about with ``code``."""
+        return {(r.departement, self.weeks[r.submission_id][w.row - 1])
+                for r in self.receipts for w in r.warnings if w.code == code}
+
+
+def _land_build_publish(settings: Settings) -> None:
     ingest_pending(settings)
     result = build(settings, unit_tests=False)
     assert result.success, [(p.name, p.message) for p in result.problems]
     publish(settings)
-    return settings, receipt
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory) -> Case:
+    """Two builds: 2A's history (W44–W48: 2 to 5 local signalements, stocks chained) is
+    published before its W49 (60 local signalements) is uploaded, since the receipt compares
+    with the published marts; 13 sends W48 (350) and W49 (900) in one file."""
+    settings = Settings(home=tmp_path_factory.mktemp("quality_rules") / "cipd_home", now=NOW)
+    history = [("2026-W44", 2), ("2026-W45", 5), ("2026-W46", 3), ("2026-W47", 4), ("2026-W48", 2)]
+    stocks = [sum(n for _, n in history[:i + 1]) for i in range(len(history))]
+    receipts, weeks = [], {}
+
+    def send(departement: str, rows: list[dict]) -> None:
+        receipt = submit("weekly", to_csv(rows), f"hebdo_{departement}.csv", departement, settings=settings)
+        assert receipt.status == "accepted", receipt.errors
+        receipts.append(receipt)
+        weeks[receipt.submission_id] = [row["semaine"] for row in rows]
+
+    send("2A", [_weekly("2A", week, stock, new) for (week, new), stock in zip(history, stocks)])
+    _land_build_publish(settings)
+    send("2A", [_weekly("2A", "2026-W49", stocks[-1] + 60, 60)])
+    send("13", [_weekly("13", "2026-W48", 350), _weekly("13", "2026-W49", 900)])
+    _land_build_publish(settings)
+    return Case(settings, receipts, weeks)
+
+
+def _marts(case: Case, condition: str) -> set[tuple[str, str]]:
+    with duckdb.connect(str(case.settings.serving_path), read_only=True) as connection:
+        return set(connection.execute(
+            f"select departement_code, week_code from marts.fct_weekly_reports where {condition}").fetchall())
+
+
+@pytest.fixture
+def dashboard_env(case, monkeypatch):
+    """The process environment the Qualité page reads (CIPD_HOME, CIPD_NOW)."""
+    monkeypatch.setenv("CIPD_HOME", str(case.settings.home))
+    monkeypatch.setenv("CIPD_NOW", NOW.isoformat())
+    from dashboards import queries
+
+    return queries
 
 
 def test_stock_rule_flags_the_same_rows_in_receipt_mart_quality_page_and_synthesis(
-        disagreeing_case, tmp_path, monkeypatch):
-    settings, receipt = disagreeing_case
-    by_receipt = {("13", "2026-W49") for w in receipt.warnings if w.code == "stock_discontinuity"}
-    assert any("350 attendus, 900 déclarés" in w.message for w in receipt.warnings)
-
-    with duckdb.connect(str(settings.serving_path), read_only=True) as connection:
-        by_mart = set(connection.execute(
-            "select departement_code, week_code from marts.fct_weekly_reports where has_stock_warning"
-        ).fetchall())
-
-    from dashboards import queries  # reads CIPD_HOME, as the Qualité page does
-    monkeypatch.setenv("CIPD_HOME", str(settings.home))
-    monkeypatch.setenv("CIPD_NOW", NOW.isoformat())
-    page = queries.stock_warnings(Role.parse("national"))
+        case, dashboard_env, tmp_path):
+    by_receipt = case.warned("stock_discontinuity")
+    assert any("350 attendus, 900 déclarés" in w.message for r in case.receipts for w in r.warnings)
+    by_mart = _marts(case, "has_stock_warning")
+    page = dashboard_env.stock_warnings(Role.parse("national"))
     by_page = set(zip(page["departement_code"], page["week_code"]))
-
-    synthesis = produce_weekly_synthesis(settings, "2026-W49", tmp_path)
+    synthesis = produce_weekly_synthesis(case.settings, "2026-W49", tmp_path)
     alerts = _consistency_rows(synthesis.html.read_text(encoding="utf-8"))
     by_synthesis = {(row["departement_code"], row["period"]) for row in alerts}
     assert any("900 déclarés, 350 attendus" in row["detail"] for row in alerts)
-
     assert by_receipt == by_mart == by_page == by_synthesis == {("13", "2026-W49")}
+
+
+def test_unusual_value_rule_flags_the_same_rows_in_receipt_mart_and_quality_page(case, dashboard_env):
+    by_receipt = case.warned("unusual_value")
+    by_mart = _marts(case, "has_unusual_value")
+    page = dashboard_env.unusual_values(Role.parse("national"), "2026-W49")
+    by_page = set(zip(page["departement_code"], page["week_code"]))
+    assert by_receipt == by_mart == by_page == {("2A", "2026-W49")}
+    warned_columns = {w.column for r in case.receipts for w in r.warnings if w.code == "unusual_value"}
+    assert set(page["unusual_value_columns"][0].split(", ")) == warned_columns
+    assert warned_columns == {"signalements_locaux", "suivis_en_cours"}  # 60 ≫ 5 and 76 ≫ 16
 
 
 def _consistency_rows(html: str) -> list[dict[str, str]]:

@@ -114,7 +114,11 @@ changed_weeks as (
     select loaded_weekly.departement_code, following.week_code
     from loaded_weekly
     inner join weeks as changed on changed.week_code = loaded_weekly.week_code
-    inner join weeks as following on following.week_start_date = changed.week_start_date + 7
+    inner join weeks as following
+        on following.week_start_date between changed.week_start_date + 7
+            and changed.week_start_date + {{ 7 * unusual_value_history_weeks() }}
+        and (following.week_start_date = changed.week_start_date + 7
+             or following.week_start_date <= {{ as_of_paris_date() }})
     union
     select units.departement_code, clock_weeks.week_code
     from units cross join clock_weeks

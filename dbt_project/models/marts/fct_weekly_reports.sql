@@ -29,6 +29,35 @@ latest_reports as (
 
 ),
 
+{#- Each received week beside the largest of each count over the weeks received in the
+    history window before it (the unusual-value rule, macros/quality_rules.sql). Incremental:
+    every week of the départements whose reports changed (a changed week is history for the
+    weeks after it, which int_report_changes lists too). -#}
+report_history as (
+
+    select
+        latest.departement_code,
+        latest.week_code,
+        {%- for column in unusual_value_weekly_columns() %}
+        max(latest.{{ column }}) over previous_weeks as highest_{{ column }},
+        {%- endfor %}
+        count(*) over previous_weeks as history_weeks_received
+    from {{ ref('int_weekly_reports_latest') }} as latest
+    inner join {{ ref('int_weekly_deadlines') }} as weeks
+        on weeks.departement_code = latest.departement_code and weeks.week_code = latest.week_code
+    {%- if is_incremental() %}
+    where latest.departement_code in (
+        select changes.departement_code from {{ ref('int_report_changes') }} as changes
+        where changes.report_kind = 'weekly')
+    {%- endif %}
+    window previous_weeks as (
+        partition by latest.departement_code
+        order by weeks.week_start_date
+        range between interval '{{ 7 * unusual_value_history_weeks() }} days' preceding
+            and interval '1 day' preceding)
+
+),
+
 reports_on_grid as (
 
     select
@@ -52,6 +81,10 @@ reports_on_grid as (
         latest_reports.suivis_clos,
         latest_reports.familles_accompagnees,
         latest_reports.commentaire,
+        {%- for column in unusual_value_weekly_columns() %}
+        {{ is_unusual_value('latest_reports.' ~ column, 'report_history.highest_' ~ column,
+                            'report_history.history_weeks_received') }} as is_unusual_{{ column }},
+        {%- endfor %}
         previous_reports.suivis_en_cours as previous_week_suivis_en_cours
     from expected_weeks
     left join latest_reports
@@ -61,6 +94,9 @@ reports_on_grid as (
     left join latest_reports as previous_reports
         on previous_reports.departement_code = expected_weeks.departement_code
         and previous_reports.week_code = expected_weeks.previous_week_code
+    left join report_history
+        on report_history.departement_code = expected_weeks.departement_code
+        and report_history.week_code = expected_weeks.week_code
 
 ),
 
@@ -90,7 +126,15 @@ final as (
         previous_week_suivis_en_cours,
         -- the stock rule (data_contracts.quality_rules.STOCK, macros/quality_rules.sql)
         {{ expected_stock('previous_week_suivis_en_cours') }} as expected_suivis_en_cours,
-        {{ is_stock_discontinuous('previous_week_suivis_en_cours') }} as has_stock_warning
+        {{ is_stock_discontinuous('previous_week_suivis_en_cours') }} as has_stock_warning,
+        -- the unusual-value rule (data_contracts.quality_rules.UNUSUAL_VALUE)
+        {%- set flagged = [] %}
+        {%- for column in unusual_value_weekly_columns() %}{% do flagged.append('is_unusual_' ~ column) %}{% endfor %}
+        ({{ flagged | join(' or ') }}) as has_unusual_value,
+        cast(nullif(concat_ws(', '
+            {%- for column in unusual_value_weekly_columns() %},
+            case when is_unusual_{{ column }} then '{{ column }}' end
+            {%- endfor %}), '') as varchar) as unusual_value_columns
     from reports_on_grid
 
 )
