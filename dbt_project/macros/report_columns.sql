@@ -40,32 +40,3 @@
     cast(sum(case when is_received then 1 else 0 end) as double precision) / count(*) as reporting_rate,
     cast(sum(case when timeliness = 'on_time' then 1 else 0 end) as double precision) / count(*) as on_time_rate
 {%- endmacro %}
-
-{#- fct_national_weekly and fct_regional_weekly: the weekly grid summarised per group. -#}
-{% macro weekly_coverage_summary(group_columns) -%}
-with
-
-weekly_reports as (
-
-    select * from {{ ref('fct_weekly_reports') }}
-    {%- if is_incremental() %}
-    where {{ changed_periods('weekly', 'week_code') }}
-    {%- endif %}
-
-),
-
-final as (
-
-    select
-        {{ group_columns | join(', ') }},
-        min(week_start_date) as week_start_date,
-        min(month_code) as month_code,
-        {{ coverage_columns() }},
-        {{ summed(weekly_count_columns()) }}
-    from weekly_reports
-    group by {{ group_columns | join(', ') }}
-
-)
-
-select * from final
-{%- endmacro %}
