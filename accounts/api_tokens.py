@@ -28,6 +28,7 @@ from filelock import FileLock
 
 from data_contracts.referential import is_departement, normalise_departement_code
 from data_contracts.settings import Settings
+from storage import audit
 from storage.atomic import write_atomic
 
 PREFIX = "cipd_"
@@ -127,6 +128,7 @@ def create_token(settings: Settings, departement: str, label: str | None = None,
         tokens = dict(load_tokens(settings))
         tokens[token_id] = token
         _write(settings, tokens)
+    _audit(settings, "api_token_create", token)
     return f"{PREFIX}{token_id}_{secret}", token
 
 
@@ -140,7 +142,15 @@ def revoke_token(settings: Settings, token_id: str, *, now: datetime | None = No
         if token.revoked_at is None:
             token = tokens[token_id] = replace(token, revoked_at=_text(now or datetime.now(timezone.utc)))
             _write(settings, tokens)
+            _audit(settings, "api_token_revoke", token)
     return token
+
+
+def _audit(settings: Settings, action: str, token: ApiToken) -> None:
+    """Who issued or revoked which token (the operator running ``cipd tokens``), never its secret."""
+    audit.append_events(settings, [audit.new_event(
+        action, actor=None, outcome="ok", departement=token.departement,
+        detail={"token_id": token.token_id, "label": token.label, "expires_at": token.expires_at})])
 
 
 def verify_token(settings: Settings, presented: str, now: datetime | None = None) -> ApiToken | None:

@@ -90,3 +90,14 @@ def test_token_is_shown_once_and_stored_hashed(api, capsys):
     assert cipd(["tokens", "list", "--departement", "69"]) == 0
     listed = capsys.readouterr().out
     assert "macro-excel" in listed and secret not in listed
+
+
+def test_token_creation_and_revocation_are_audited_without_the_secret(api):
+    secret = api.token("13", "macro-13")
+    token_id = secret.split("_")[1]
+    assert cipd(["tokens", "revoke", token_id]) == 0
+
+    events = [e for e in read_events(api.settings)[0] if e["action"].startswith("api_token_")]
+    assert [(e["action"], e["detail"]["token_id"]) for e in events] == [
+        ("api_token_create", token_id), ("api_token_revoke", token_id)]
+    assert secret.split("_", 2)[2] not in str(events)
