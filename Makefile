@@ -30,7 +30,7 @@ lint-imports: install
 	$(BIN)/lint-imports
 
 lint: install lint-imports
-	$(BIN)/ruff check --select F,E9 cli demo storage orchestration dashboards ingestion data_contracts bench
+	$(BIN)/ruff check --select F,E9 cli demo storage orchestration dashboards api ingestion data_contracts bench
 
 test: install browser lint-imports
 	$(BIN)/python -m pytest -m "not soak" -q
