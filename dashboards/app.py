@@ -41,7 +41,7 @@ def pages_for(role: Role) -> list[st.Page]:
 
 def sidebar(account) -> None:
     with st.sidebar:
-        st.markdown(f"**{account.name}**  \n{account.role.label}")
+        st.markdown(f"**{ui.md_escape(account.name)}**  \n{account.role.label}")
         st.caption(ui.freshness_line())
         if note := small_counts.note(account.role):
             st.caption(note)

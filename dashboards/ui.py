@@ -130,12 +130,14 @@ def with_paris_times(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
     return frame.with_columns(converted)
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 
 
 def md_escape(text: object) -> str:
-    """Free text from the départements rendered literally inside Markdown (no links, images
-    or formatting smuggled through a practice's title)."""
+    """Free text from the départements (or a visitor's URL) rendered literally inside Markdown
+    (no links, images, HTML, entities or formatting smuggled through a practice's title or a
+    ``?departement=`` value); every user-controlled text passed to ``st.markdown``,
+    ``st.error`` and the like goes through it."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text or ""))
 
 

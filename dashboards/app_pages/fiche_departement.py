@@ -19,7 +19,9 @@ allowed = queries.departements(role)
 names = dict(allowed.select("departement_code", "departement_name").iter_rows())
 requested = st.query_params.get("departement")
 if requested and requested not in names:
-    st.error(f"Vous n'avez pas accès au département « {requested} » : votre rôle "
+    # The link's value is the visitor's own text: shown literally and bounded, never as Markdown.
+    shown = ui.md_escape(requested[:40] + ("…" if len(requested) > 40 else ""))
+    st.error(f"Vous n'avez pas accès au département « {shown} » : votre rôle "
              f"({role.label}) ne couvre que {', '.join(names) or 'aucun département'}.")
     st.query_params.clear()
     st.stop()
