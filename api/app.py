@@ -8,7 +8,6 @@ developers read at ``/docs``.
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import asynccontextmanager
 from enum import Enum
 from typing import Any
@@ -18,10 +17,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.datastructures import UploadFile
 
 from accounts.api_tokens import ApiToken, verify_token
-from api import deadlines, idempotency, receipts
+from api import deadlines, deposits, idempotency, receipts
+from api.descriptions import DEPOSIT_BODY, DESCRIPTION, KIND_HELP, RECEIPT_RESPONSES
 from api.guard import GuardedCalls
 from api.limits import TokenBuckets
 from data_contracts import calendar
@@ -30,70 +29,8 @@ from data_contracts.registry import CONTRACTS, KINDS
 from data_contracts.settings import Settings, get_settings
 from data_contracts.templates import json_schema, write_template
 from ingestion import landing
-from ingestion.submit import StorageUnavailable, submit
 
 Kind = Enum("Kind", {kind: kind for kind in KINDS}, type=str)
-
-#: Bodies sent as the file itself (no multipart), by content type → the format's extension.
-RAW_TYPES = {
-    "application/json": "json",
-    "text/csv": "csv",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-}
-_KIND_HELP = ", ".join(f"`{kind}` ({model.label})" for kind, model in CONTRACTS.items())
-
-DESCRIPTION = f"""
-Dépôt et suivi des rapports CIPD par les systèmes des préfectures : les mêmes règles, le même
-accusé de réception et la même quarantaine que la page « Déposer un rapport » et `cipd submit`.
-
-**Authentification** : `Authorization: Bearer <jeton>`. Un jeton par département et par système
-appelant, délivré par le SG-CIPD (`cipd tokens create`). Un jeton ne dépose et ne lit que pour son
-département.
-
-**Types de rapport** : {_KIND_HELP}.
-
-**Réessais** : envoyez un en-tête `Idempotency-Key` (par exemple un UUID) avec chaque dépôt ; un
-dépôt renvoyé avec la même clé reçoit la première réponse, jamais un second dépôt.
-"""
-
-DEPOSIT_BODY = {
-    "required": True,
-    "description": "Le fichier du rapport : en multipart (champ `fichier`), ou le contenu lui-même "
-                   "(JSON, CSV ou XLSX selon l'en-tête `Content-Type`).",
-    "content": {
-        "multipart/form-data": {"schema": {
-            "type": "object", "required": ["fichier"],
-            "properties": {"fichier": {"type": "string", "format": "binary",
-                                       "description": "Fichier CSV (« ; »), XLSX ou JSON"}}}},
-        "application/json": {"schema": {"type": "array", "items": {"type": "object"}},
-                             "description": "Les lignes du rapport (voir GET /v1/contrats/{kind})"},
-        "text/csv": {"schema": {"type": "string"}},
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-            {"schema": {"type": "string", "format": "binary"}},
-    },
-}
-
-RECEIPT_RESPONSES = {
-    200: {"description": "Fichier déjà reçu (`status` = `duplicate`, `duplicate_of` nomme le premier "
-                         "dépôt), ou essai à blanc accepté (`dry_run`) : rien n'est enregistré."},
-    201: {"description": "Dépôt accepté : l'accusé de réception (`status` = `accepted`)."},
-    401: {"description": "Jeton absent, inconnu, expiré ou révoqué."},
-    403: {"description": "Le jeton est celui d'un autre département."},
-    409: {"description": "Clé `Idempotency-Key` déjà utilisée pour un autre fichier."},
-    413: {"description": "Requête au-delà de la taille maximale d'un dépôt."},
-    415: {"description": "Type de contenu non pris en charge."},
-    422: {"description": "Dépôt refusé (`status` = `rejected`) : `errors` liste les erreurs "
-                         "numérotées par ligne et colonne, en français, comme sur la page."},
-    429: {"description": "Trop d'appels pour ce jeton : réessayez après `Retry-After` secondes."},
-    503: {"description": "Le serveur n'a pas pu enregistrer le dépôt : il n'est pas accusé."},
-}
-
-
-def receipt_status(status: str, dry_run: bool) -> int:
-    """The HTTP status of a receipt: created only when something was kept."""
-    if status == "rejected":
-        return 422
-    return 201 if status == "accepted" and not dry_run else 200
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -126,6 +63,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                      credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> ApiToken:
         token = verify_token(settings, credentials.credentials if credentials else "")
         if token is None:
+            # Failed attempts are throttled per address too: guessing costs the guesser.
+            wait = buckets.allow(f"address:{request.client.host if request.client else '?'}")
+            if wait:
+                raise HTTPException(429, headers={"Retry-After": str(wait)}, detail=(
+                    f"Trop d'appels sans jeton valide depuis cette adresse : réessayez dans {wait} s."))
             raise HTTPException(401, headers={"WWW-Authenticate": "Bearer"}, detail=(
                 "Jeton absent, inconnu, expiré ou révoqué : envoyez l'en-tête « Authorization: "
                 "Bearer <jeton> » avec le jeton délivré par le SG-CIPD (cipd tokens create)."))
@@ -159,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                           "réception, l'objet JSON de `cipd submit --json`.")
     async def deposit(
         request: Request,
-        kind: Kind = Path(description=f"Type de rapport : {_KIND_HELP}"),
+        kind: Kind = Path(description=f"Type de rapport : {KIND_HELP}"),
         dry_run: bool = Query(False, description="Essai à blanc : vérifier sans rien enregistrer"),
         nom_fichier: str | None = Query(None, description="Nom du fichier sur l'accusé (contenu envoyé "
                                                           "sans multipart)"),
@@ -173,9 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if idempotency_key is not None and not idempotency.valid_key(idempotency_key):
             raise HTTPException(400, detail="En-tête Idempotency-Key invalide : 1 à 255 caractères "
                                             "ASCII imprimables (un UUID convient).")
-        content, filename = await _read_upload(request, nom_fichier)
+        content, filename = await deposits.read_upload(request, nom_fichier)
         status, body, replayed = await run_in_threadpool(
-            _answer, settings, token, kind.value, code, content, filename, dry_run, idempotency_key)
+            deposits.answer, settings, token, kind.value, code, content, filename, dry_run, idempotency_key)
         request.state.submission_id = body.get("submission_id")
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         if status == 201:
@@ -226,7 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/v1/contrats/{kind}", tags=["contrats"], summary="Schéma JSON d'un rapport",
              description="Le schéma JSON (draft 2020-12) qu'un dépôt JSON doit suivre : un tableau "
                          "de lignes ; il est tiré du contrat, comme les modèles.")
-    def contract(kind: Kind = Path(description=f"Type de rapport : {_KIND_HELP}"),
+    def contract(kind: Kind = Path(description=f"Type de rapport : {KIND_HELP}"),
                  token: ApiToken = Depends(caller)) -> dict[str, Any]:
         return json_schema(kind.value)
 
@@ -254,62 +196,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "note": "Le circuit des demandes de correction n'est pas encore en service."}
 
     return app
-
-
-async def _read_upload(request: Request, filename: str | None) -> tuple[bytes, str]:
-    """The uploaded file's bytes and name, from a multipart form or from the body itself."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "multipart/form-data":
-        try:
-            form = await request.form(max_files=1, max_fields=5)
-        except HTTPException as error:
-            if error.status_code == 413:
-                raise
-            raise HTTPException(400, detail="Formulaire multipart illisible : envoyez le fichier "
-                                            "dans le champ « fichier » (curl -F fichier=@rapport.csv).") from None
-        upload = form.get("fichier")
-        if not isinstance(upload, UploadFile):
-            await form.close()
-            raise HTTPException(400, detail="Champ « fichier » manquant : envoyez le fichier dans le "
-                                            "champ « fichier » (curl -F fichier=@rapport.csv).")
-        content = await upload.read()
-        await form.close()
-        return content, filename or upload.filename or "sans_nom"
-    if content_type in RAW_TYPES:
-        return await request.body(), filename or f"depot.{RAW_TYPES[content_type]}"
-    raise HTTPException(415, detail=(
-        f"Type de contenu « {content_type or 'absent'} » non pris en charge : envoyez le fichier en "
-        "multipart/form-data (champ « fichier »), ou son contenu en application/json, text/csv ou "
-        "XLSX."))
-
-
-def _answer(settings: Settings, token: ApiToken, kind: str, departement: str, content: bytes,
-            filename: str, dry_run: bool, key: str | None) -> tuple[int, dict[str, Any], bool]:
-    """(status, body, replayed): the submit path's answer, or the first answer to this key."""
-    if key is None or dry_run:
-        return (*_submitted(settings, token, kind, departement, content, filename, dry_run), False)
-    request_fingerprint = idempotency.fingerprint(kind, departement, hashlib.sha256(content).hexdigest())
-    try:
-        with idempotency.claim(settings, token.token_id, key, request_fingerprint) as slot:
-            if slot.conflicts:
-                return 409, {"detail": "Cette clé Idempotency-Key a déjà servi à un autre dépôt : "
-                                       "choisissez une nouvelle clé pour chaque nouveau fichier."}, False
-            if slot.stored is not None:
-                return slot.stored["status_code"], slot.stored["body"], True
-            status, body = _submitted(settings, token, kind, departement, content, filename, False)
-            if status != 503:  # nothing was acknowledged: a retry must try again
-                slot.save(status, body)
-            return status, body, False
-    except idempotency.KeyInUse:
-        return 409, {"detail": "Un dépôt avec cette clé Idempotency-Key est encore en cours : "
-                               "réessayez dans une minute."}, False
-
-
-def _submitted(settings: Settings, token: ApiToken, kind: str, departement: str, content: bytes,
-               filename: str, dry_run: bool) -> tuple[int, dict[str, Any]]:
-    try:
-        receipt = submit(kind, content, filename, departement, dry_run=dry_run, actor=token.label,
-                         settings=settings)
-    except StorageUnavailable as error:
-        return 503, {"detail": str(error)}
-    return receipt_status(receipt.status, dry_run), receipt.as_dict()

@@ -71,9 +71,13 @@ class GuardedCalls:
             return
         scope.setdefault("state", {})
 
+        audited = not scope["path"].startswith("/v1/")
+
         async def sending(message):
+            nonlocal audited
             # Audited before answered: a client that got an answer can find its event.
-            if message["type"] == "http.response.start" and scope["path"].startswith("/v1/"):
+            if message["type"] == "http.response.start" and not audited:
+                audited = True
                 await to_thread.run_sync(record_call, self.settings, scope, message["status"])
             await send(message)
 
@@ -86,7 +90,13 @@ class GuardedCalls:
                                     headers={"Connection": "close"})
             await response(scope, receive, sending)
         else:
-            await self.app(scope, self._counted(receive), sending)
+            try:
+                await self.app(scope, self._counted(receive), sending)
+            except Exception:
+                if not audited:  # the server's error handler answers 500 outside this layer
+                    audited = True
+                    await to_thread.run_sync(record_call, self.settings, scope, 500)
+                raise
 
     def _counted(self, receive):
         seen = 0

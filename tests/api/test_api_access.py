@@ -101,3 +101,15 @@ def test_token_creation_and_revocation_are_audited_without_the_secret(api):
     assert [(e["action"], e["detail"]["token_id"]) for e in events] == [
         ("api_token_create", token_id), ("api_token_revoke", token_id)]
     assert secret.split("_", 2)[2] not in str(events)
+
+
+def test_unexpected_server_error_is_answered_500_and_still_audited(api, client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disque introuvable")
+
+    monkeypatch.setattr("api.deposits.submit", broken)
+    response = client.post("/v1/depots/weekly", files={"fichier": ("r.csv", GOOD)})
+
+    assert response.status_code == 500
+    (call,) = _calls(api.settings)
+    assert (call["actor"], call["outcome"], call["detail"]["status"]) == ("tableur-13", "error", 500)

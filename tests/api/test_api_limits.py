@@ -58,3 +58,11 @@ def test_throttling_of_one_token_leaves_another_token_alone(start_api):
         assert first.get("/v1/echeances").status_code == 429
 
         assert second.get("/v1/echeances").status_code == 200
+
+
+def test_failed_authentications_are_throttled_per_address(start_api):
+    api = start_api(CIPD_API_BURST=2, CIPD_API_REQUESTS_PER_MINUTE=6)
+    with api.client("cipd_000000000000_" + "y" * 43) as guesser:
+        answers = [guesser.get("/v1/echeances").status_code for _ in range(3)]
+
+    assert answers == [401, 401, 429]
