@@ -58,7 +58,7 @@ def hub(tmp_path, now):
     log = (tmp_path / "up.log").open("w+")
     process = subprocess.Popen(
         [str(BIN / "cipd"), "up", "--weeks", "1", "--no-history",
-         "--port", str(port), "--dagster-port", str(dagster_port)],
+         "--port", str(port), "--dagster-port", str(dagster_port), "--api-port", str(free_port())],
         env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT
