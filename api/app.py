@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
 
 from accounts.api_tokens import ApiToken, verify_token
 from api import deadlines, deposits, idempotency, receipts
@@ -47,10 +48,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await run_in_threadpool(warm_up, settings)  # the first deposit need not start a worker
         yield
 
-    app = FastAPI(title="API de dépôt CIPD", version="1", description=DESCRIPTION, lifespan=lifespan,
-                  openapi_tags=[{"name": "dépôts", "description": "Déposer un rapport, lire ses accusés"},
-                                {"name": "calendrier", "description": "Échéances et rapports attendus"},
-                                {"name": "contrats", "description": "Format attendu et modèles à remplir"}])
+    # /docs and /redoc from the package's own copy of Swagger UI and ReDoc, not a CDN: the hub's
+    # network and the proxy's content policy need not reach the Internet.
+    app = FastAPIOffline(title="API de dépôt CIPD", version="1", description=DESCRIPTION, lifespan=lifespan,
+                         openapi_tags=[
+                             {"name": "dépôts", "description": "Déposer un rapport, lire ses accusés"},
+                             {"name": "calendrier", "description": "Échéances et rapports attendus"},
+                             {"name": "contrats", "description": "Format attendu et modèles à remplir"}])
     app.add_middleware(GuardedCalls, settings=settings)
 
     @app.exception_handler(RequestValidationError)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import duckdb
 import openpyxl
@@ -122,3 +123,12 @@ def test_openapi_document_describes_the_routes_in_french(api):
 
     assert document["paths"]["/v1/depots/{kind}"]["post"]["summary"] == "Déposer un rapport"
     assert "multipart/form-data" in document["paths"]["/v1/depots/{kind}"]["post"]["requestBody"]["content"]
+
+
+def test_docs_page_loads_swagger_ui_from_the_server_itself(api):
+    with api.client() as http:
+        page = http.get("/docs").text
+        script = re.search(r'src="([^"]*swagger-ui-bundle\.js)"', page).group(1)
+
+        assert script.startswith("/")  # no CDN: served by the API
+        assert http.get(script).status_code == 200
