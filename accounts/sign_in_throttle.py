@@ -1,18 +1,28 @@
-"""Locking a login after repeated wrong passwords, whatever the browser session.
+"""Slowing password guessing down without handing anyone a way to lock others out.
 
-Why server-side: a limit kept in the Streamlit session is reset by opening a new tab, so it only
-slows down an honest user. This one is kept per login in ``CIPD_HOME/sign_in_failures.json``
-(shared by every session and every server process, behind a file lock): after
-``MAX_FAILURES`` wrong passwords within ``WINDOW``, the login is refused — even with the right
-password — until ``WINDOW`` has passed since the last failure. A successful sign-in clears it.
-Only the local-password mode needs it: with OIDC the identity provider enforces its own policy.
+The previous rule (five failures lock a login for 15 minutes) was a weapon: anyone could keep any
+account locked. This one never refuses a person because of what *someone else* did from
+elsewhere:
 
-The file holds logins and instants, nothing else; the audit journal keeps every attempt.
+- **Per (login, client) exponential back-off.** After ``FREE_FAILURES`` wrong passwords that
+  client waits ``BASE_DELAY`` before trying that login again, twice as long after each further
+  failure, never more than ``MAX_DELAY``. Another client (another address) signing in to the same
+  login is not slowed. The count is forgotten ``FORGET_AFTER`` after the last failure.
+- **A global limit across logins.** When more than ``GLOBAL_FAILURES_PER_MINUTE`` failures
+  happened in the last minute (a spray over many logins), every client that itself failed
+  recently waits until the minute has room again; a client with no recent failure still gets
+  its attempt, so a flood does not keep honest people out.
+
+Nothing is permanent: the longest wait is ``MAX_DELAY`` for one client, one minute for the global
+limit. State lives in ``CIPD_HOME/sign_in_failures.json`` (shared by every session and process,
+behind a file lock) and holds logins, client addresses and instants only; the audit journal keeps
+every attempt (:mod:`accounts.sign_in`). The clock is ``Settings.now`` so tests can move it.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,8 +32,25 @@ from data_contracts.calendar import now_utc
 from data_contracts.settings import Settings
 from storage.atomic import write_atomic
 
-MAX_FAILURES = 5
-WINDOW = timedelta(minutes=15)
+FREE_FAILURES = 3
+BASE_DELAY = timedelta(seconds=2)
+MAX_DELAY = timedelta(minutes=5)
+FORGET_AFTER = timedelta(hours=1)
+GLOBAL_FAILURES_PER_MINUTE = 20
+_MINUTE = timedelta(minutes=1)
+#: Bounds the file under a flood (only the last minute's instants matter).
+_MAX_GLOBAL_INSTANTS = 1000
+
+
+@dataclass(frozen=True)
+class Wait:
+    """How long a client must wait before its next attempt, and why (``per_login``/``global``)."""
+
+    seconds: float
+    reason: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.seconds > 0
 
 
 def _path(settings: Settings) -> Path:
@@ -35,47 +62,76 @@ def _lock(settings: Settings) -> FileLock:
     return FileLock(str(_path(settings)) + ".lock", timeout=30)
 
 
-def _read(settings: Settings) -> dict[str, list[str]]:
+def _key(login: str, client: str) -> str:
+    return f"{login}\t{client}"
+
+
+def _read(settings: Settings) -> dict:
     try:
-        return json.loads(_path(settings).read_text(encoding="utf-8"))
+        state = json.loads(_path(settings).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
-        return {}
+        return {"pairs": {}, "clients": {}, "recent": []}
+    if "pairs" not in state:  # the old per-login lock file: nothing in it still applies
+        return {"pairs": {}, "clients": {}, "recent": []}
+    return state
 
 
-def _write(settings: Settings, failures: dict[str, list[str]]) -> None:
-    write_atomic(_path(settings), json.dumps(failures).encode("utf-8"))
+def _pruned(state: dict, now: datetime) -> dict:
+    """Forget what no longer counts, so the file stays small."""
+    def fresh(at: str, span: timedelta) -> bool:
+        return now - datetime.fromisoformat(at) < span
+
+    return {
+        "pairs": {k: v for k, v in state["pairs"].items() if fresh(v["last"], FORGET_AFTER)},
+        "clients": {k: v for k, v in state["clients"].items() if fresh(v, FORGET_AFTER)},
+        "recent": [at for at in state["recent"] if fresh(at, _MINUTE)][-_MAX_GLOBAL_INSTANTS:],
+    }
 
 
-def _recent(instants: list[str], now: datetime) -> list[datetime]:
-    return [at for at in map(datetime.fromisoformat, instants) if now - at < WINDOW]
+def _backoff(count: int) -> timedelta:
+    if count < FREE_FAILURES:
+        return timedelta(0)
+    return min(BASE_DELAY * 2 ** (count - FREE_FAILURES), MAX_DELAY)
 
 
-def _until(instants: list[str], now: datetime) -> datetime | None:
-    recent = _recent(instants, now)
-    return max(recent) + WINDOW if len(recent) >= MAX_FAILURES else None
+def _wait(state: dict, login: str, client: str, now: datetime) -> Wait:
+    pair = state["pairs"].get(_key(login, client))
+    per_login = (datetime.fromisoformat(pair["last"]) + _backoff(pair["count"]) - now
+                 if pair else timedelta(0))
+    global_wait = timedelta(0)
+    recent = sorted(map(datetime.fromisoformat, state["recent"]))
+    if len(recent) >= GLOBAL_FAILURES_PER_MINUTE and client in state["clients"]:
+        # room again once enough of the last minute's failures have aged out
+        global_wait = recent[len(recent) - GLOBAL_FAILURES_PER_MINUTE] + _MINUTE - now
+    if per_login <= timedelta(0) and global_wait <= timedelta(0):
+        return Wait(0)
+    if per_login >= global_wait:
+        return Wait(per_login.total_seconds(), "per_login")
+    return Wait(global_wait.total_seconds(), "global")
 
 
-def locked_until(settings: Settings, login: str) -> datetime | None:
-    """When ``login`` may try again (UTC), or None when it is not locked."""
-    return _until(_read(settings).get(login, []), now_utc(settings.now))
+def wait_before_attempt(settings: Settings, login: str, client: str) -> Wait:
+    """How long ``client`` must wait before trying ``login`` again (falsy: it may try now)."""
+    now = now_utc(settings.now)
+    return _wait(_pruned(_read(settings), now), login, client, now)
 
 
-def record_failure(settings: Settings, login: str) -> datetime | None:
-    """Count one wrong password for ``login``; returns when it is locked until, if it now is."""
+def record_failure(settings: Settings, login: str, client: str) -> Wait:
+    """Count one wrong password of ``client`` for ``login``; returns the wait now in force."""
     now = now_utc(settings.now)
     with _lock(settings):
-        failures = _read(settings)
-        # forget what no longer counts, for every login: the file stays small
-        failures = {key: [at.isoformat() for at in _recent(values, now)]
-                    for key, values in failures.items()}
-        failures[login] = [*failures.get(login, []), now.isoformat()][-MAX_FAILURES:]
-        _write(settings, {key: values for key, values in failures.items() if values})
-    return _until(failures[login], now)
+        state = _pruned(_read(settings), now)
+        pair = state["pairs"].get(_key(login, client), {"count": 0})
+        state["pairs"][_key(login, client)] = {"count": pair["count"] + 1, "last": now.isoformat()}
+        state["clients"][client] = now.isoformat()
+        state["recent"].append(now.isoformat())
+        write_atomic(_path(settings), json.dumps(state).encode("utf-8"))
+    return _wait(state, login, client, now)
 
 
-def clear(settings: Settings, login: str) -> None:
-    """A successful sign-in starts the count again."""
+def clear(settings: Settings, login: str, client: str) -> None:
+    """A successful sign-in starts this client's count for this login again."""
     with _lock(settings):
-        failures = _read(settings)
-        if failures.pop(login, None) is not None:
-            _write(settings, failures)
+        state = _read(settings)
+        if state["pairs"].pop(_key(login, client), None) is not None:
+            write_atomic(_path(settings), json.dumps(state).encode("utf-8"))

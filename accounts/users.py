@@ -32,6 +32,7 @@ _DUMMY_HASH = _HASHER.hash("compte-inexistant")
 
 #: The demo accounts ``cipd demo`` / ``make run`` create: one per role kind.
 DEMO_ACCOUNTS = (
+    ("demo-admin", "admin", "Administrateur du hub SG-CIPD (démo)"),
     ("demo-national", "national", "Analyste SG-CIPD (démo)"),
     ("demo-region", "region:84", "Agent régional Auvergne-Rhône-Alpes (démo)"),
     ("demo-departement", "departement:69", "Agent de la préfecture du Rhône (démo)"),

@@ -114,11 +114,18 @@ def services(settings: Settings, port: int, dagster_port: int | None, address: s
                  "--server.maxUploadSize", str(math.ceil(settings.max_upload_bytes / 1024 / 1024))],
         env=env, health_url=f"http://{address}:{port}/_stcore/health")]
     if dagster_port is not None:
+        # Dagster's UI and API only behind the hub's sign-in (docs/operator_plane.md): the
+        # gateway hosts Dagster's webserver in-process; the daemon (sensors, schedules, run
+        # queue) listens on no port.
+        found.append(Service(
+            name="dagster-daemon",
+            command=[str(bin_dir / "dagster-daemon"), "run", "-m", "orchestration.defs.definitions"],
+            env=env))
         found.append(Service(
             name="dagster",
-            command=[str(bin_dir / "dagster"), "dev", "-m", "orchestration.defs.definitions",
-                     "-h", address, "-p", str(dagster_port)],
-            env=env, health_url=f"http://{address}:{dagster_port}/server_info"))
+            command=[sys.executable, "-m", "orchestration.gateway", "--host", address,
+                     "--port", str(dagster_port), "-m", "orchestration.defs.definitions"],
+            env=env, health_url=f"http://{address}:{dagster_port}/_cipd/health"))
     if api_port is not None:  # the submission API (api/, docs/api.md)
         found.append(Service(
             name="api", command=[sys.executable, "-m", "api", "--host", address, "--port", str(api_port)],
@@ -127,7 +134,12 @@ def services(settings: Settings, port: int, dagster_port: int | None, address: s
 
 
 def wait_healthy(service: Service, timeout: float) -> bool:
+    """Until its health URL answers 200 (a service without one: until it has not died for a
+    couple of seconds)."""
     deadline = time.monotonic() + timeout
+    if service.health_url is None:
+        time.sleep(2)
+        return service.alive()
     while time.monotonic() < deadline and service.alive():
         try:
             with urllib.request.urlopen(service.health_url, timeout=2) as response:
@@ -170,7 +182,8 @@ def run(settings: Settings, *, port: int = 8501, dagster_port: int | None = 3000
         if api_port is not None:
             say(f"API de dépôt (jetons : cipd tokens create) : http://localhost:{api_port}/docs")
         if dagster_port is not None:
-            say(f"Dagster (capteur et planifications actifs) : http://localhost:{dagster_port}")
+            say(f"Dagster (capteur et planifications actifs ; compte « admin » requis) : "
+                f"http://localhost:{dagster_port}")
         say("Comptes de démonstration (mots de passe renouvelés à chaque démarrage) :")
         for login, password, role in accounts:
             say(f"  {login:<28} {password:<20} rôle {role}")

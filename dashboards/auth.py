@@ -13,18 +13,18 @@ user or changing a role takes effect at their next click.
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
-from accounts import sign_in_throttle, users
+from accounts import sign_in, users
 from dashboards import audit_trail
-from dashboards.ui import ACCOUNT_KEY, paris_short
+from dashboards.ui import ACCOUNT_KEY
 from data_contracts.settings import get_settings
 
 _LOGIN_KEY = "_cipd_login"
-_FAILED_KEY = "_cipd_failed_attempts"
 #: Set once this session's OIDC sign-in (or refusal) is in the audit trail.
 _AUDITED_KEY = "_cipd_sign_in_audited"
-MAX_FAILED_ATTEMPTS = 5
 
 
 def oidc_configured() -> bool:
@@ -81,38 +81,32 @@ def sign_in_page() -> None:
         else:
             st.button("Se connecter avec ProConnect", type="primary", on_click=st.login)
         return
-    attempts = st.session_state.get(_FAILED_KEY, 0)
-    if attempts >= MAX_FAILED_ATTEMPTS:
-        st.error("Trop d'échecs de connexion : fermez l'onglet et réessayez plus tard.")
-        return
     with st.form("sign-in"):
         login = st.text_input("Identifiant")
         password = st.text_input("Mot de passe", type="password")
         submitted = st.form_submit_button("Se connecter", type="primary")
     if submitted:
-        settings, key = get_settings(), users.normalise_login(login)
-        until = sign_in_throttle.locked_until(settings, key)
-        account = None if until else users.authenticate(settings, login, password)
-        if account is None:
-            audit_trail.record("sign_in", key, "failure", mode="local", attempt=attempts + 1,
-                               **({"reason": "login locked"} if until else {}))
-            st.session_state[_FAILED_KEY] = attempts + 1
-            until = until or sign_in_throttle.record_failure(settings, key)
-            if attempts + 1 >= MAX_FAILED_ATTEMPTS:
-                st.rerun()
-            if until:
-                st.error(f"Connexion refusée : après {sign_in_throttle.MAX_FAILURES} échecs, cet "
-                         f"identifiant est bloqué jusqu'à {paris_short(until)} (heure de Paris). "
-                         "Réessayez ensuite, ou demandez au SG-CIPD de vérifier votre compte.")
-            else:
-                st.error("Identifiant ou mot de passe incorrect : vérifiez-les (les comptes sont "
-                         "créés par `cipd users add`).")
-        else:
-            audit_trail.record("sign_in", account.login, "success", account.role, mode="local")
-            sign_in_throttle.clear(settings, account.login)
-            st.session_state[_LOGIN_KEY] = account.login
-            st.session_state.pop(_FAILED_KEY, None)
+        result = sign_in.attempt(get_settings(), login, password, client=client_address(),
+                                 channel="dashboards")
+        if result.account is not None:
+            st.session_state[_LOGIN_KEY] = result.account.login
             st.rerun()
+        elif result.throttled:
+            st.error(f"Trop d'essais depuis ce poste : réessayez dans {math.ceil(result.wait.seconds)} "
+                     "secondes. Si vous avez oublié votre mot de passe, demandez au SG-CIPD de le "
+                     "renouveler (`cipd users add --replace`).")
+        else:
+            st.error("Identifiant ou mot de passe incorrect : vérifiez-les (les comptes sont "
+                     "créés par `cipd users add`).")
+
+
+def client_address() -> str:
+    """Where the attempt comes from, for the throttle (``local`` through localhost)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # outside a browser session
+        return "local"
+    return address if isinstance(address, str) and address else "local"  # AppTest: a mock
 
 
 def sign_out() -> None:

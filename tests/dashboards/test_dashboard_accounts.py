@@ -23,7 +23,14 @@ def test_roles_cover_the_right_departements():
     assert str(dep) == "departement:2A"
 
 
-@pytest.mark.parametrize("text", ["", "admin", "region:99", "departement:20", "departement:",
+def test_admin_role_reads_what_national_reads_and_runs_the_hub():
+    admin = Role.parse("admin")
+    assert admin.is_admin and admin.is_national and str(admin) == "admin"
+    assert admin.departements == Role.parse("national").departements
+    assert not Role.parse("national").is_admin
+
+
+@pytest.mark.parametrize("text", ["", "administrateur", "region:99", "departement:20", "departement:",
                                   "national:75"])
 def test_unknown_roles_are_refused_in_french(text):
     with pytest.raises(RoleError, match="Rôle inconnu"):
@@ -64,7 +71,7 @@ def test_demo_users_get_fresh_working_passwords(cipd_home):
     first = users.ensure_demo_users(settings)
     second = users.ensure_demo_users(settings)
     assert [(login, role) for login, _, role in second] == [
-        ("demo-national", "national"), ("demo-region", "region:84"),
+        ("demo-admin", "admin"), ("demo-national", "national"), ("demo-region", "region:84"),
         ("demo-departement", "departement:69")]
     for (login, old, _), (_, new, role) in zip(first, second):
         assert old != new

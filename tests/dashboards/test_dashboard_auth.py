@@ -47,38 +47,33 @@ def test_local_sign_in_then_sign_out(serving_home):
     assert texts(at.title) == ["Connexion"]
 
 
-def test_wrong_password_is_refused_and_attempts_are_limited(serving_home):
-    # its own login: five failures lock a login for every session (the browser test signs in
-    # as demo-national on the same home)
+def test_wrong_password_is_refused_then_slowed_down_when_repeated(serving_home, monkeypatch):
+    # its own login and instant: failures count per (login, client), and every AppTest
+    # session is the same client ("local")
+    monkeypatch.setenv("CIPD_NOW", "2026-11-26T11:00:00+00:00")
     users.add_user(get_settings(), "agent-distrait", "national", "mot-de-passe-long", replace=True)
     at = _app().run()
-    for _ in range(5):
+    for _ in range(sign_in_throttle.FREE_FAILURES):
         _sign_in(at, "agent-distrait", "mauvais-mot-de-passe")
-        assert texts(at.title) == ["Connexion"]
-    assert "Trop d'échecs de connexion" in " ".join(texts(at.error))
-    assert not at.text_input
+        assert "Identifiant ou mot de passe incorrect" in " ".join(texts(at.error))
+    _sign_in(at, "agent-distrait", "mot-de-passe-long")  # even the right one must wait now
+    assert texts(at.title) == ["Connexion"]
+    assert "Trop d'essais depuis ce poste : réessayez dans 2 secondes" in " ".join(texts(at.error))
+
+    monkeypatch.setenv("CIPD_NOW", "2026-11-26T11:00:03+00:00")
+    later = _sign_in(_app().run(), "agent-distrait", "mot-de-passe-long")
+    assert texts(later.title) == ["Vue nationale"]
 
 
-def test_a_login_locked_by_failures_stays_locked_in_a_new_session(serving_home, monkeypatch):
+def test_failures_from_another_client_do_not_lock_a_login_out(serving_home, monkeypatch):
+    monkeypatch.setenv("CIPD_NOW", "2026-11-26T12:00:00+00:00")
     settings = get_settings()
     users.add_user(settings, "agent-cible", "departement:69", "mot-de-passe-long", replace=True)
-    first = _app().run()
-    for _ in range(4):
-        _sign_in(first, "agent-cible", "mauvais-mot-de-passe")
-    assert "Identifiant ou mot de passe incorrect" in " ".join(texts(first.error))
-    _sign_in(first, "Agent-Cible ", "encore-faux")  # the same login, however typed
-    # a new tab (new session), the right password: still refused until 15 minutes have passed
-    fresh = _sign_in(_app().run(), "agent-cible", "mot-de-passe-long")
-    assert texts(fresh.title) == ["Connexion"]
-    assert "bloqué jusqu'à 26/11/2026 10:15 (heure de Paris)" in " ".join(texts(fresh.error))
-    # other logins are not affected
-    other = _sign_in(_app().run(), "demo-region", serving_home.credentials["demo-region"])
-    assert texts(other.title) == ["Vue nationale"]
-
-    monkeypatch.setenv("CIPD_NOW", "2026-11-26T09:16:00+00:00")
-    later = _sign_in(_app().run(), "agent-cible", "mot-de-passe-long")
-    assert texts(later.title) == ["Vue nationale"]
-    assert sign_in_throttle.locked_until(get_settings(), "agent-cible") is None
+    for _ in range(5):  # an attacker elsewhere hammers the login
+        sign_in_throttle.record_failure(settings, "agent-cible", "203.0.113.66")
+    at = _sign_in(_app().run(), "Agent-Cible ", "mot-de-passe-long")  # however typed
+    assert not at.exception
+    assert texts(at.title) == ["Vue nationale"]
 
 
 def test_session_of_a_removed_account_ends_at_next_run(serving_home):

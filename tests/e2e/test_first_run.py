@@ -5,6 +5,7 @@ marts through the Dagster sensor alone; Ctrl-C leaves no process behind."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
 
 BIN = Path(sys.executable).parent
@@ -93,8 +95,14 @@ def test_make_run_path_serves_the_demo_and_an_upload_appears_by_itself(hub, tmp_
 
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
         assert response.status == 200
-    with urllib.request.urlopen(f"http://127.0.0.1:{hub['dagster_port']}/server_info", timeout=10) as response:
-        assert response.status == 200
+    # Dagster only behind the hub's sign-in (docs/operator_plane.md), on the port cipd up printed
+    dagster = f"http://127.0.0.1:{hub['dagster_port']}"
+    runs = {"query": "{ runsOrError { __typename } }"}
+    assert httpx.post(f"{dagster}/graphql", json=runs, timeout=10).status_code == 401
+    admin_password = re.search(r"demo-admin\s+(\S+)\s+rôle admin", output).group(1)
+    with httpx.Client(base_url=dagster, timeout=30) as admin:
+        admin.post("/_cipd/sign-in", data={"login": "demo-admin", "password": admin_password})
+        assert admin.post("/graphql", json=runs).json()["data"]["runsOrError"]["__typename"] == "Runs"
     serving = home / "serving.duckdb"
     assert served_value(serving, "select count(*) from marts.dim_departement") == (101,)
     assert served_value(

@@ -1,0 +1,3 @@
+from orchestration.gateway.server import main
+
+main()
