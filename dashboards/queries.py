@@ -110,7 +110,7 @@ def weekly_grid(role: Role, first_week: str, last_week: str) -> pl.DataFrame:
     """Département × week status grid of the role's départements."""
     return fetch("""
         select w.departement_code, d.departement_name, w.week_code,
-               case when w.status = 'missing' and not w.is_past_deadline then 'pending'
+               case when w.status = 'missing' and not w.is_past_deadline then 'awaited'
                     else w.status end as status,
                w.timeliness,
                w.is_received, w.is_nil, w.received_at, w.deadline_at

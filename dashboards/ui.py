@@ -14,56 +14,15 @@ import streamlit as st
 from accounts.roles import Role
 from dashboards import audit_trail, queries, serving
 from dashboards.exports import to_csv_bytes, to_xlsx_bytes
+from data_contracts import labels
 from data_contracts.calendar import PARIS, format_paris
 
 #: Session key holding the signed-in account (set only by :mod:`dashboards.auth`).
 ACCOUNT_KEY = "_cipd_account"
 
-#: ``pending``: no report yet, but the deadline has not passed (the queries derive it).
-STATUS_LABELS = {"on_time": "À l'heure", "late": "En retard", "nil": "Néant",
-                 "pending": "En attente", "missing": "Manquant"}
+#: Colours of the status labels (data_contracts.labels.STATUS) in grids and maps.
 STATUS_COLOURS = {"À l'heure": "#2e7d32", "En retard": "#f9a825", "Néant": "#90a4ae",
                   "En attente": "#bbdefb", "Manquant": "#c62828"}
-#: French headers of the columns tables show (exports keep the marts' stable names).
-COLUMN_LABELS = {
-    "departement_code": "Code", "departement_name": "Département", "region_code": "Code région",
-    "region_name": "Région", "week_code": "Semaine", "month_code": "Mois", "status": "Statut",
-    "timeliness": "Ponctualité", "version_count": "Versions", "received_at": "Reçu le",
-    "first_received_at": "Premier dépôt", "deadline_at": "Échéance", "submission_id": "N° de dépôt",
-    "departements_expected": "Attendus", "departements_received": "Reçus",
-    "departements_on_time": "À l'heure", "departements_late": "En retard",
-    "departements_missing": "Manquants", "departements_nil": "Néant",
-    "reporting_rate": "Taux de remontée", "on_time_rate": "Taux à l'heure",
-    "nouveaux_signalements": "Nouveaux signalements", "signalements_cnapr": "Signalements CNAPR",
-    "signalements_locaux": "Signalements locaux", "dont_mineurs": "Dont mineurs",
-    "orientations_judiciaires": "Orientations judiciaires", "suivis_en_cours": "Suivis en cours",
-    "suivis_clos": "Suivis clos", "familles_accompagnees": "Familles accompagnées",
-    "commentaire": "Commentaire", "suivis_engages": "Suivis engagés", "suivis_actifs": "Suivis actifs",
-    "suivis_clos_favorables": "Clos (favorable)", "suivis_clos_autres": "Clos (autre motif)",
-    "actions_total": "Actions", "professionnels_formes": "Professionnels formés",
-    "reunions_cellule": "Réunions de cellule", "fipd_engage_eur": "FIPD engagé (€)",
-    "echeance": "Échéance", "temps_restant": "Temps restant", "semaines": "Semaines",
-    "rapports_recus": "Rapports reçus", "rapports_en_retard": "En retard",
-    "rapports_manquants": "Manquants", "taux_remontee": "Taux de remontée",
-    "taux_a_l_heure": "Taux à l'heure", "departements_attendus": "Attendus",
-    "departements_recus": "Reçus", "departements_a_l_heure": "À l'heure", "titre": "Titre",
-    "action_type_code": "Type d'action", "target_public_code": "Public", "partenaires": "Partenaires",
-    "resultats": "Résultats", "filename": "Fichier", "row_count": "Lignes",
-    "error_count": "Erreurs", "warning_count": "Avertissements", "actor": "Déposé par",
-    "cells_reporting": "Cellules ayant rendu compte", "cells_mobilising": "Cellules mobilisant",
-    "mobilising_share": "Part des cellules", "partenaire": "Partenaire",
-    "report_kind": "Rapport", "period_codes": "Périodes", "version_number": "Version",
-    "is_on_time": "À l'heure", "duplicate_of_submission_id": "Doublon de",
-    "test_name": "Test", "model_name": "Modèle", "column_name": "Colonne", "failures": "Échecs",
-    "message": "Message", "resource_type": "Type", "execution_seconds": "Durée (s)",
-    "unusual_value_columns": "Colonnes atypiques", "expected_suivis_en_cours": "Suivis en cours attendus",
-    "previous_week_suivis_en_cours": "Suivis en cours (semaine précédente)",
-    "weeks_received": "Semaines reçues", "weeks_expected": "Semaines attendues",
-    "weeks_nouveaux_signalements": "Nouveaux signalements (semaines)",
-    "month_suivis_engages": "Suivis engagés (mois)",
-    "weeks_orientations_judiciaires": "Orientations judiciaires (semaines)",
-    "month_orientations_judiciaires": "Orientations judiciaires (mois)",
-}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -147,7 +106,7 @@ def slug(text: str) -> str:
 
 
 def _headers(frame: pl.DataFrame, column_config: dict | None) -> dict:
-    return {**{c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS},
+    return {**{c: labels.COLUMNS[c] for c in frame.columns if c in labels.COLUMNS},
             **(column_config or {})}
 
 
@@ -201,9 +160,6 @@ def table(frame: pl.DataFrame, name: str, covered: int | None = None,
     downloads(frame, name)
 
 
-RECEIPT_STATUS_LABELS = {"accepted": "Accepté", "rejected": "Refusé", "duplicate": "Doublon"}
-
-
 def receipts(frame: pl.DataFrame) -> pl.DataFrame:
     """``fct_submissions`` rows as a département reads its receipts (French words, Paris time)."""
     from data_contracts.registry import CONTRACTS
@@ -214,7 +170,7 @@ def receipts(frame: pl.DataFrame) -> pl.DataFrame:
         "filename", "row_count", "error_count", "warning_count", "submission_id", "actor")
     return with_paris_times(shown.with_columns(
         pl.col("report_kind").replace_strict(kinds, default=pl.col("report_kind")),
-        pl.col("status").replace_strict(RECEIPT_STATUS_LABELS, default=pl.col("status")),
+        pl.col("status").replace_strict(labels.RECEIPT_STATUS, default=pl.col("status")),
     ), "received_at")
 
 
@@ -248,4 +204,4 @@ def receipts_section(frame: pl.DataFrame, name: str, note: str) -> None:
 def status_label(frame: pl.DataFrame, column: str = "status") -> pl.DataFrame:
     """Status codes as the French words users read."""
     return frame.with_columns(pl.col(column).replace_strict(
-        STATUS_LABELS, default=pl.col(column)).alias(column))
+        labels.STATUS, default=pl.col(column)).alias(column))

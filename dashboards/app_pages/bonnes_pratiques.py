@@ -7,9 +7,10 @@ role covers that département (the queries null them otherwise).
 import polars as pl
 import streamlit as st
 
-from data_contracts.referential import regions
 from dashboards import queries, ui
-from dashboards.labels import ACTION_TYPE_LABELS, PUBLIC_LABELS
+from data_contracts.labels import ACTION_TYPES as ACTION_TYPE_LABELS
+from data_contracts.labels import TARGET_PUBLICS as PUBLIC_LABELS
+from data_contracts.referential import regions
 
 INDICATORS = {"suivis_engages": "Suivis engagés dans le mois", "suivis_actifs": "Suivis actifs",
               "actions_total": "Actions menées", "familles_accompagnees": "Familles accompagnées",

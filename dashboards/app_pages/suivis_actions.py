@@ -4,13 +4,11 @@ mobilised and trainings — national, by region, by département."""
 import polars as pl
 import streamlit as st
 
-from data_contracts.calendar import shift_month
 from dashboards import charts, queries, ui
-from dashboards.labels import ACTION_COLUMN_LABELS, PARTNER_LABELS
-
-ACTION_LABELS = ACTION_COLUMN_LABELS
-FOLLOW_UPS = {"suivis_engages": "Suivis engagés", "suivis_actifs": "Suivis actifs",
-              "suivis_clos_favorables": "Clos (issue favorable)", "suivis_clos_autres": "Clos (autre motif)"}
+from data_contracts.calendar import shift_month
+from data_contracts.labels import MONTHLY_ACTIONS as ACTION_LABELS
+from data_contracts.labels import MONTHLY_FOLLOW_UPS as FOLLOW_UPS
+from data_contracts.labels import PARTNERS as PARTNER_LABELS
 
 role = ui.current_role()
 ui.require_serving()

@@ -4,17 +4,13 @@ import polars as pl
 import streamlit as st
 
 from data_contracts.calendar import format_paris, shift_week, weekly_deadline
+from data_contracts.labels import WEEKLY_MEASURES
 from data_contracts.settings import get_settings
 from dashboards import charts, queries, ui
 
-WEEKLY_INDICATORS = {
-    "nouveaux_signalements": "Nouveaux signalements",
-    "signalements_cnapr": "Signalements CNAPR",
-    "signalements_locaux": "Signalements locaux",
-    "suivis_en_cours": "Suivis en cours",
-    "orientations_judiciaires": "Orientations judiciaires",
-    "familles_accompagnees": "Familles accompagnées",
-}
+WEEKLY_INDICATORS = {key: WEEKLY_MEASURES[key] for key in (
+    "nouveaux_signalements", "signalements_cnapr", "signalements_locaux", "suivis_en_cours",
+    "orientations_judiciaires", "familles_accompagnees")}
 
 role = ui.current_role()
 ui.require_serving()
@@ -85,8 +81,8 @@ st.subheader("Tendance nationale")
 span = st.segmented_control("Période", [12, 52], default=12,
                             format_func=lambda n: f"{n} semaines", key="trend_span") or 12
 trend = national.filter(pl.col("week_code") > shift_week(week, -span))
-counts = {"nouveaux_signalements": "Nouveaux signalements", "suivis_en_cours": "Suivis en cours",
-          "orientations_judiciaires": "Orientations judiciaires"}
+counts = {key: WEEKLY_MEASURES[key] for key in ("nouveaux_signalements", "suivis_en_cours",
+                                                 "orientations_judiciaires")}
 trend_table = trend.select("week_code", "departements_expected", "departements_received", *counts)
 ui.figure(charts.trend(trend, "week_code", counts, f"Évolution nationale sur {span} semaines",
                        shared_axis=False),

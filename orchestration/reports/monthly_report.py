@@ -12,6 +12,15 @@ from datetime import datetime
 from pathlib import Path
 
 from data_contracts.calendar import month_first_day, parse_month, shift_month
+from data_contracts.labels import (
+    ACTION_TYPES,
+    COVERAGE,
+    COVERAGE_COUNTS,
+    MONTHLY_MEASURES,
+    PARTNERS,
+    STATUS,
+    TARGET_PUBLICS,
+)
 from orchestration.reports import queries
 from orchestration.reports.document import (
     DEPARTEMENT_COLUMNS,
@@ -23,15 +32,6 @@ from orchestration.reports.document import (
     figures_with_change,
     reading_notes,
     trend_chart,
-)
-from orchestration.reports.labels import (
-    ACTION_TYPES,
-    COVERAGE,
-    COVERAGE_COUNTS,
-    MONTHLY_MEASURES,
-    PARTNERS,
-    STATUS,
-    TARGET_PUBLICS,
 )
 from orchestration.reports.source import ReportError
 

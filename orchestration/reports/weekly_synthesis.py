@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from data_contracts.calendar import parse_week, shift_month, shift_week, week_monday, week_thursday
+from data_contracts.labels import COVERAGE, COVERAGE_COUNTS, STATUS, WEEKLY_MEASURES
 from orchestration.reports import queries
 from orchestration.reports.document import (
     DEPARTEMENT_COLUMNS,
@@ -25,7 +26,6 @@ from orchestration.reports.document import (
     trend_chart,
 )
 from orchestration.reports.formatting import fr_int, fr_percent
-from orchestration.reports.labels import COVERAGE, COVERAGE_COUNTS, STATUS, WEEKLY_MEASURES
 from orchestration.reports.source import ReportError
 
 RECIPIENTS = (

@@ -75,7 +75,7 @@ def test_vue_nationale_map_follows_the_chosen_indicator(signed_in):
     at = signed_in("national", "vue_nationale")
     at.selectbox[0].set_value("suivis_en_cours").run()
     assert not at.exception
-    assert "Suivis en cours — 2026-W48" in str(at.get("plotly_chart")[0].proto)
+    assert "Suivis en cours (stock) — 2026-W48" in str(at.get("plotly_chart")[0].proto)
 
 
 def test_remontees_lists_missing_departements_with_time_left(signed_in, serving_home):

@@ -7,15 +7,11 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 
 import pytest
+from landing_scenario import DEPARTEMENTS, LATE, NIL, NOT_SENT, PRACTICE_TITLE, monthly_figures, weekly_figures
 from python_calamine import CalamineWorkbook
 
-from landing_scenario import DEPARTEMENTS, LATE, NIL, NOT_SENT, PRACTICE_TITLE, monthly_figures, weekly_figures
-from orchestration.reports.labels import COVERAGE_COUNTS, MONTHLY_MEASURES, STATUS, WEEKLY_MEASURES
-from orchestration.reports.produce import (
-    produce_monthly_report,
-    produce_reminder_list,
-    produce_weekly_synthesis,
-)
+from data_contracts.labels import COVERAGE_COUNTS, MONTHLY_MEASURES, STATUS, WEEKLY_MEASURES
+from orchestration.reports.produce import produce_monthly_report, produce_reminder_list, produce_weekly_synthesis
 from orchestration.reports.reminders import CELL_CONTACT, ESCALATION_CONTACT
 from orchestration.reports.source import ReportError
 

@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 
 from python_calamine import CalamineWorkbook
 
+from data_contracts.labels import MONTHLY_MEASURES, WEEKLY_MEASURES
 from data_contracts.raw_schema import contract_columns
 from orchestration.reports.charts import chart_geometry, nice_step
 from orchestration.reports.document import Chart, ChartSeries, Column, Document, KeyFigure, Table
 from orchestration.reports.formatting import fr_delta, fr_euros, fr_int, fr_percent
-from orchestration.reports.labels import MONTHLY_MEASURES, WEEKLY_MEASURES
 from orchestration.reports.render import render_html, write_xlsx
 
 AT = datetime(2026, 11, 26, 11, 5, tzinfo=timezone.utc)
