@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = actions.add_parser("add", help="créer ou modifier un compte")
     add.add_argument("login", help="identifiant (ou adresse e-mail pour une connexion OIDC)")
     add.add_argument("--role", required=True,
-                     help="national, region:<code> (ex. region:84) ou departement:<code> (ex. departement:69)")
+                     help="admin (exploitation du hub, accès à Dagster), national, region:<code> "
+                          "(ex. region:84) ou departement:<code> (ex. departement:69)")
     add.add_argument("--name", default=None, help="nom affiché")
     secret = add.add_mutually_exclusive_group()
     secret.add_argument("--password-stdin", action="store_true",
