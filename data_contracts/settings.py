@@ -13,10 +13,13 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 HolidayPolicy = Literal["keep", "previous_working_day", "next_working_day"]
+Warehouse = Literal["duckdb", "postgres"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -36,12 +39,21 @@ class Settings(BaseSettings):
     max_rows: int = Field(default=20_000, gt=0)
     parse_timeout_seconds: float = Field(default=20.0, gt=0)
     parse_memory_bytes: int = Field(default=1024 * 1024 * 1024, gt=0)
+    free_text_budget_seconds: float = Field(
+        default=10.0, gt=0,
+        description="Seconds the sandboxed worker may spend screening one file's free text for "
+                    "personal data; a file that needs more is refused.")
     freshness_minutes: int = Field(default=5, gt=0)
     small_count_threshold: int = Field(default=10, ge=0)
     backup_retention: int = Field(default=7, ge=1)
     monthly_report_day: int = Field(default=6, ge=1, le=28)
     monthly_report_hour: int = Field(default=9, ge=0, le=23)
     consistency_tolerance: float = Field(default=0.2, ge=0)
+    audit_retention_days: int = Field(
+        default=365, ge=1,
+        description="Days an audit journal segment stays online before it moves to audit/expired/ "
+                    "for off-line archiving (CNIL: 6 to 12 months; docs/audit.md).",
+    )
     # The submission API (api/): token lifetime, and how fast one token may call.
     api_token_days: int = Field(default=365, gt=0, description="Lifetime of an API token (cipd tokens create).")
     api_requests_per_minute: int = Field(
@@ -51,8 +63,49 @@ class Settings(BaseSettings):
         default=None,
         description="Unix group allowed to read serving.duckdb (mode 0640); unset: owner only (0600).",
     )
+    fast_runs: bool = Field(
+        default=True,
+        description="Dagster runs forked from a warm host and a batched event log (private Dagster "
+                    "APIs, orchestration/instance/); CIPD_FAST_RUNS=0 writes Dagster's stock "
+                    "launcher and storage into dagster.yaml.",
+    )
     # Frozen clock for demos and tests ("as if it were ..."); None means the real clock.
     now: datetime | None = None
+    # The warehouse engine: one DuckDB file under CIPD_HOME (default, no server), or a
+    # PostgreSQL database (``postgres`` with the CIPD_PG_* settings, or a postgresql:// URL
+    # that fills them). docs/deployment.md says what runs where.
+    warehouse: Warehouse = "duckdb"
+    pg_host: str = Field(default="localhost", description="Host name, or the unix socket's directory.")
+    pg_port: int = Field(default=5432, gt=0)
+    pg_database: str = "cipd"
+    # The owner role: the loader, dbt and publish write with it (schemas raw, staging, marts…).
+    pg_user: str = "cipd_owner"
+    pg_password: str = ""
+    # The select-only role the dashboards and documents read the published marts with.
+    pg_reader_user: str = "cipd_reader"
+    pg_reader_password: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _postgres_url(cls, values: dict) -> dict:
+        """``CIPD_WAREHOUSE=postgresql://user:password@host:port/database`` is the same as
+        ``postgres`` with those CIPD_PG_* settings (a host ``%2F...`` or ``?host=`` names a
+        unix socket's directory)."""
+        url = str(values.get("warehouse") or "")
+        if not url.startswith(("postgres://", "postgresql://")):
+            return values
+        parts = urlsplit(url)
+        query = dict(item.split("=", 1) for item in parts.query.split("&") if "=" in item)
+        found = {"pg_host": unquote(query.get("host") or parts.hostname or "") or None,
+                 "pg_port": parts.port, "pg_database": parts.path.lstrip("/") or None,
+                 "pg_user": unquote(parts.username) if parts.username else None,
+                 "pg_password": unquote(parts.password) if parts.password else None}
+        return {**values, "warehouse": "postgres",
+                **{key: value for key, value in found.items() if value is not None}}
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.warehouse == "postgres"
 
     @cached_property
     def root(self) -> Path:

@@ -22,25 +22,14 @@ SUBMISSION_TAG = "cipd/submission_id"
 #: Concurrency pool of the steps that write the warehouse (ingest, dbt build, publish).
 WAREHOUSE_POOL = "warehouse"
 
-DAGSTER_YAML = f"""\
+#: What every hub instance says: no telemetry, a quick run queue, one warehouse writer at a time.
+STOCK_YAML = f"""\
 # Written by orchestration.instance.dagster_home (rewritten at each start: edit that module instead).
 telemetry:
   enabled: false
-event_log_storage:
-  # Dagster's SQLite event log with connections kept open and batches in one transaction
-  # (orchestration.instance.event_log): an event costs a millisecond instead of an fsync and a checkpoint.
-  module: orchestration.instance.event_log
-  class: HubEventLogStorage
-  config:
-    base_dir: "{{event_log_dir}}"
 run_queue:
   # Upload → dashboard latency: look at the queue every second rather than every 5.
   dequeue_interval_seconds: 1
-run_launcher:
-  # Runs are forked from a warm process (imports, definitions, dbt already loaded) rather than
-  # started in a fresh interpreter each: seconds off every upload → dashboard.
-  module: orchestration.instance.run_launcher
-  class: WarmRunLauncher
 concurrency:
   runs:
     max_concurrent_runs: 4
@@ -54,6 +43,31 @@ concurrency:
     default_limit: 1
 """
 
+#: The measured speed-ups (``Settings.fast_runs``, on by default; ``CIPD_FAST_RUNS=0`` drops
+#: them and Dagster uses its stock launcher and SQLite storage). Both reach private Dagster APIs
+#: pinned at the installed version: see ``orchestration/instance/README.md``.
+FAST_RUNS_YAML = """\
+event_log_storage:
+  # Dagster's SQLite event log with connections kept open and batches in one transaction
+  # (orchestration.instance.event_log): an event costs a millisecond instead of an fsync and a checkpoint.
+  module: orchestration.instance.event_log
+  class: HubEventLogStorage
+  config:
+    base_dir: "{event_log_dir}"
+run_launcher:
+  # Runs are forked from a warm process (imports, definitions, dbt already loaded) rather than
+  # started in a fresh interpreter each: seconds off every upload → dashboard.
+  module: orchestration.instance.run_launcher
+  class: WarmRunLauncher
+"""
+
+
+def dagster_yaml(settings: Settings, event_log_dir: Path) -> str:
+    """The instance configuration for these settings (stock, or stock + the fast-run machinery)."""
+    if not settings.fast_runs:
+        return STOCK_YAML
+    return STOCK_YAML + FAST_RUNS_YAML.format(event_log_dir=event_log_dir)
+
 
 def dagster_home(settings: Settings) -> Path:
     return settings.root / "dagster"
@@ -66,7 +80,7 @@ def prepare_dagster_home(settings: Settings) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     # Where Dagster's default SQLite event log lives: the same files, whichever class writes them.
     event_log_dir = home / "history" / "runs"
-    (home / "dagster.yaml").write_text(DAGSTER_YAML.format(event_log_dir=event_log_dir), encoding="utf-8")
+    (home / "dagster.yaml").write_text(dagster_yaml(settings, event_log_dir), encoding="utf-8")
     return home
 
 

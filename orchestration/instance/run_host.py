@@ -120,6 +120,11 @@ def _run_in_child(serialized_args: str) -> None:
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)
+        # dbt's static parser runs a threaded native library; after a fork its locks may be held
+        # by threads that no longer exist, and a full parse in the child (the first build of a
+        # new hub, or after the project changed) then waits forever. Jinja parsing is slower
+        # but safe, and a partial parse (every other build) does not use it.
+        os.environ["DBT_STATIC_PARSER"] = "false"
         from dagster._cli.api import api_cli
 
         api_cli.main(args=["execute_run", serialized_args], prog_name="dagster api",
