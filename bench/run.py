@@ -19,7 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import api, burst, dashboards, incremental, rebuild, receipt, upload_to_dashboard
+from bench import api, burst, dashboards, free_text, incremental, rebuild, receipt, upload_to_dashboard
 from bench.figures import Figure, failed_figure, render_table, write_json
 from bench.homes import BenchHomes
 
@@ -34,6 +34,10 @@ BENCHMARKS = (
                    ("P6c", "1,000 uploads in 50 s: receipt p95", "s", "<=", 2, "value")]),
     ("P10", api, [("P10a", "API deposit of a one-week file, p95", "ms", "<=", 250, "value"),
                   ("P10b", "101 concurrent API deposits: last answer", "s", "<=", 5, "value")]),
+    ("P11", free_text, [("P11a", "free text: recall on texts with a person", "%", ">=", 95, "value"),
+                        ("P11b", "free text: false positives on clean texts", "%", "<=", 5, "value"),
+                        ("P11c", "receipt of a practices file (50 nominations), p95", "ms", "<=", 3000,
+                         "value")]),
     ("P3", rebuild, [("P3a", "full rebuild, real volume", "s", "<=", 15, "value"),
                      ("P3b", "full rebuild ×100: dbt ÷ same SQL direct", "s", "<=", 1.6, "ratio")]),
     ("P4", incremental, [("P4", "build after a one-week upload, ×100 vs real", "s", "<=", 2, "ratio")]),

@@ -140,7 +140,7 @@ class _Verdicts:
     changed: bool
 
 
-def _verdicts(model: type[ContractModel], name: str, distinct: list[Any], now: datetime | None,
+def _verdicts(model: type[ContractModel], name: str, distinct: list[Any], context: dict[str, Any],
               refuse: Callable[[str], bool] | None) -> _Verdicts:
     adapter = _adapter(model, name)
     found = _Verdicts([], {}, False)
@@ -149,7 +149,7 @@ def _verdicts(model: type[ContractModel], name: str, distinct: list[Any], now: d
             found.refused.append(cell)
             continue
         try:
-            value = adapter.dump_python(adapter.validate_python(cell, context={"now": now}), mode="json")
+            value = adapter.dump_python(adapter.validate_python(cell, context=context), mode="json")
         except ValidationError:
             found.refused.append(cell)
             continue
@@ -199,14 +199,14 @@ def _period_shortcut(info: FieldInfo, column: pl.Series, now: datetime | None) -
 
 
 def _prove_column(model: type[ContractModel], name: str, column: pl.Series, dtype: pl.DataType,
-                  now: datetime | None, refuse: Callable[[str], bool] | None,
+                  context: dict[str, Any], refuse: Callable[[str], bool] | None,
                   shortcut: Shortcut | None = None) -> tuple[pl.Series | None, pl.Series]:
     """(the rows whose cell is valid — None: all of them —, the validated values);
     ``shortcut``: the cells already proved by their plain form (None: all), and their values."""
     if shortcut is not None and (shortcut[0] is None or shortcut[0].all()):
         return None, shortcut[1]
     rest = column if shortcut is None else column.filter(~shortcut[0])
-    found = _verdicts(model, name, rest.unique().to_list(), now, refuse)
+    found = _verdicts(model, name, rest.unique().to_list(), context, refuse)
     ok = None
     if found.refused:
         ok = ~column.is_in(pl.Series(found.refused, dtype=pl.String).implode(), nulls_equal=True)
@@ -220,13 +220,15 @@ def _prove_column(model: type[ContractModel], name: str, column: pl.Series, dtyp
 
 
 def prove_rows(kind: str, cells: pl.DataFrame, now: datetime | None = None, *,
-               refuse: Callable[[str], bool] | None = None) -> Proof | None:
+               refuse: Callable[[str], bool] | None = None,
+               free_text_screened: bool = False) -> Proof | None:
     """Prove each row of ``cells`` (text columns named after the contract's fields, in file
     order) valid, or leave it to pydantic. None: the contract has a rule no proof covers.
 
     ``refuse`` lets the caller keep cells out of the proof (a file rule, such as formulas):
     it sees every distinct cell except those proved by their plain form — counts in ASCII
-    digits, period codes — which all begin with a digit."""
+    digits, period codes — which all begin with a digit. ``free_text_screened``: as in
+    :func:`data_contracts.errors.validate_row`."""
     model = contract_for(kind)
     dtypes = json_dtypes(model)
     if dtypes is None or not _provable(model):
@@ -235,6 +237,7 @@ def prove_rows(kind: str, cells: pl.DataFrame, now: datetime | None = None, *,
     clean = pl.Series("clean", [True], dtype=pl.Boolean).new_from_index(0, height)
     values = []
     shortcuts = _count_shortcuts(model, cells)
+    context = {"now": now, fields.SCREENED: free_text_screened}
     for name, info in model.model_fields.items():
         if name not in cells.columns:  # a column the file leaves out: only a None default will do
             if info.is_required() or info.default is not None:
@@ -243,7 +246,7 @@ def prove_rows(kind: str, cells: pl.DataFrame, now: datetime | None = None, *,
             continue
         column = cells.get_column(name)
         shortcut = shortcuts.get(name) or _period_shortcut(info, column, now)
-        ok, value = _prove_column(model, name, column, dtypes[name], now, refuse, shortcut)
+        ok, value = _prove_column(model, name, column, dtypes[name], context, refuse, shortcut)
         if ok is not None:
             clean = clean & ok
         values.append(value.alias(name))

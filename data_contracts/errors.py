@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from data_contracts.base import ContractModel
+from data_contracts.fields import SCREENED
 from data_contracts.registry import contract_for
 
 
@@ -77,15 +78,20 @@ def errors_from(exc: ValidationError, row: int | None) -> list[ContractError]:
         code, message = _french(error, column)
         value = error.get("input")
         shown = None if value is None or isinstance(value, dict) else str(value)[:80]
+        if code == "personal_data":  # never copy the personal data itself into a receipt
+            shown = ctx.get("masked")
         found.append(ContractError(row=row, column=column, code=code, message=message, value=shown))
     return found
 
 
 def validate_row(kind: str, data: dict[str, Any], row: int | None = None,
-                 now: datetime | None = None) -> tuple[ContractModel | None, list[ContractError]]:
-    """Validate one row against its contract: (the model, []) or (None, the French errors)."""
+                 now: datetime | None = None, *,
+                 free_text_screened: bool = False) -> tuple[ContractModel | None, list[ContractError]]:
+    """Validate one row against its contract: (the model, []) or (None, the French errors).
+    ``free_text_screened``: the sandboxed worker already screened the row's free text for
+    personal data (:mod:`ingestion.screening`), so the server does not run it again."""
     model = contract_for(kind)
     try:
-        return model.model_validate(data, context={"now": now}), []
+        return model.model_validate(data, context={"now": now, SCREENED: free_text_screened}), []
     except ValidationError as exc:
         return None, errors_from(exc, row)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -17,7 +18,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from data_contracts import calendar
+from data_contracts import calendar, free_text
 from data_contracts.referential import is_departement, normalise_departement_code
 
 _SPACES = "\u00a0\u202f\u2009 "  # Excel and Word use non-breaking and thin spaces
@@ -26,14 +27,6 @@ _AMOUNT_RE = re.compile(r"^-?(?:\d+|\d{1,3}(?:[ ]\d{3})+)(?:[.,]\d+)?$")
 #: What a yes/no cell may say, once folded (lower case, no accents).
 YES = frozenset({"oui", "o", "vrai", "true", "1", "x"})
 NO = frozenset({"non", "n", "faux", "false", "0"})
-
-# Free text must not carry data about a person: e-mail addresses, phone numbers, dates.
-_PERSONAL_PATTERNS = (
-    re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
-    re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"),
-    re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}(?!\d)"),
-)
-
 
 def _text(value: Any) -> str:
     return "".join(" " if ch in _SPACES else ch for ch in str(value)).strip()
@@ -225,18 +218,42 @@ def clean_text(value: Any) -> Any:
 
 
 def has_personal_data(text: str) -> bool:
-    """Whether free text looks like it carries an e-mail address, a phone number or a date."""
-    return any(p.search(text) for p in _PERSONAL_PATTERNS)
+    """Whether free text carries something that could single a person out (a name, an age,
+    an address, a NIR, a plate, an e-mail, a phone, a date: :mod:`data_contracts.free_text`)."""
+    return bool(free_text.find_personal_data(text))
 
 
 def no_personal_data(value: str | None) -> str | None:
-    if value and has_personal_data(value):
-        raise PydanticCustomError(
-            "personal_data",
-            "Le texte semble contenir une donnée personnelle (adresse e-mail, téléphone ou date) : "
-            "le hub ne reçoit que des données agrégées, retirez-la.",
-            {})
+    """Refuse free text that carries a person, naming the (masked) spans and the fix."""
+    findings = free_text.find_personal_data(value) if value else []
+    if findings:
+        raise PydanticCustomError("personal_data", free_text.message(findings),
+                                  {"masked": free_text.masked(findings)})
     return value
+
+
+#: The validation context key that says the free text was already screened, in the sandboxed
+#: worker (:mod:`ingestion.screening`): the server then does not screen it again.
+SCREENED = "free_text_screened"
+
+
+def _screen(value: str | None, info: ValidationInfo) -> str | None:
+    if (info.context or {}).get(SCREENED):
+        return value
+    return no_personal_data(value)
+
+
+@dataclass(frozen=True)
+class FreeTextField:
+    """Marks a contract field as free text (what the worker screens), with its length limit."""
+
+    max_length: int
+
+
+def free_text_fields(model: type) -> dict[str, int]:
+    """The model's free-text fields and their length limits."""
+    return {name: marker.max_length for name, info in model.model_fields.items()
+            for marker in info.metadata if isinstance(marker, FreeTextField)}
 
 
 def code_list(*codes: str):
@@ -265,8 +282,9 @@ MonthCode = Annotated[str, BeforeValidator(check_month)]
 
 def FreeText(max_length: int, required: bool = False):  # noqa: N802 - reads as a type
     """Length-limited free text that refuses personal data."""
-    text = Annotated[str, StringConstraints(max_length=max_length), AfterValidator(no_personal_data)]
-    return Annotated[text if required else text | None, BeforeValidator(clean_text)]
+    text = Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_screen)]
+    return Annotated[text if required else text | None, BeforeValidator(clean_text),
+                     FreeTextField(max_length)]
 
 
 fold = _fold

@@ -30,11 +30,19 @@ from typing import Any
 from data_contracts.settings import Settings, get_settings
 from ingestion.readers.table import ParsedTable, failed, table_from_wire
 from ingestion.sandbox_worker import FRAME
+from ingestion.screening import timed_out
 
 #: A worker is replaced after this many files, so slow leaks never accumulate.
 MAX_TASKS_PER_WORKER = 500
 #: Starting a worker (interpreter + readers) may take this long on a loaded machine.
 STARTUP_TIMEOUT = 30.0
+#: Loading the NER model, once per worker on the first file with free text (about 2 s of CPU).
+MODEL_LOAD_ALLOWANCE = 20.0
+#: One core per worker: the NER model's numeric libraries would otherwise start a thread per
+#: core, and one hostile file could take the whole machine instead of one worker's CPU.
+SINGLE_THREADED = {name: "1" for name in (
+    "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 
 
 class WorkerDied(Exception):
@@ -42,7 +50,7 @@ class WorkerDied(Exception):
 
 
 class WorkerTimedOut(Exception):
-    """The worker did not answer in time and was killed."""
+    """The worker did not answer in time and was killed (args[0]: "parse" or "screening")."""
 
 
 class _Worker:
@@ -50,19 +58,19 @@ class _Worker:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ingestion.sandbox_worker", str(memory_bytes)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            close_fds=True, start_new_session=True)
+            close_fds=True, start_new_session=True, env={**os.environ, **SINGLE_THREADED})
         self.tasks = 0
         self._stdin = self.process.stdin.fileno()
         self._stdout = self.process.stdout.fileno()
         self._read_frame(time.monotonic() + STARTUP_TIMEOUT)  # the "ready" handshake
 
-    def _read_exactly(self, size: int, deadline: float) -> bytes:
+    def _read_exactly(self, size: int, deadline: float, phase: str = "parse") -> bytes:
         chunks, remaining = [], size
         while remaining:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self._stdout], [], [], left)[0]:
                 self.kill()
-                raise WorkerTimedOut()
+                raise WorkerTimedOut(phase)
             chunk = os.read(self._stdout, min(remaining, 1 << 20))
             if not chunk:
                 self.kill()
@@ -71,11 +79,12 @@ class _Worker:
             remaining -= len(chunk)
         return b"".join(chunks)
 
-    def _read_frame(self, deadline: float) -> dict[str, Any]:
-        (size,) = FRAME.unpack(self._read_exactly(FRAME.size, deadline))
-        return json.loads(self._read_exactly(size, deadline))
+    def _read_frame(self, deadline: float, phase: str = "parse") -> dict[str, Any]:
+        (size,) = FRAME.unpack(self._read_exactly(FRAME.size, deadline, phase))
+        return json.loads(self._read_exactly(size, deadline, phase))
 
-    def run(self, header: dict[str, Any], content: bytes, timeout: float) -> dict[str, Any]:
+    def run(self, header: dict[str, Any], content: bytes, timeout: float,
+            screening_timeout: float = 0.0) -> dict[str, Any]:
         self.tasks += 1
         head = json.dumps(dict(header, size=len(content))).encode()
         try:
@@ -85,7 +94,10 @@ class _Worker:
         except OSError:
             self.kill()
             raise WorkerDied(self.process.returncode) from None
-        return self._read_frame(time.monotonic() + timeout)
+        reply = self._read_frame(time.monotonic() + timeout)
+        if reply.get("status") == "screening":
+            reply = self._read_frame(time.monotonic() + screening_timeout, "screening")
+        return reply
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -135,14 +147,25 @@ class SandboxPool:
             self._alive -= 1
 
     def warm_up(self) -> None:
-        """Start one worker now (servers call this at start-up; the first receipt is then fast)."""
-        self._release(self._acquire(), keep=True)
-
-    def run(self, header: dict[str, Any], content: bytes, timeout: float) -> dict[str, Any]:
+        """Start one worker now and load its NER model (servers call this at start-up; the
+        first receipt, with free text or not, is then fast)."""
         worker = self._acquire()
         keep = False
         try:
-            reply = worker.run(header, content, timeout)
+            reply = worker.run({"warm": True, "cpu_seconds": MODEL_LOAD_ALLOWANCE}, b"",
+                               STARTUP_TIMEOUT + MODEL_LOAD_ALLOWANCE)
+            keep = reply.get("status") == "ok"
+        except (WorkerDied, WorkerTimedOut):
+            pass  # the next file starts a fresh worker and gets the usual clean rejection if any
+        finally:
+            self._release(worker, keep)
+
+    def run(self, header: dict[str, Any], content: bytes, timeout: float,
+            screening_timeout: float = 0.0) -> dict[str, Any]:
+        worker = self._acquire()
+        keep = False
+        try:
+            reply = worker.run(header, content, timeout, screening_timeout)
             keep = reply.get("status") == "ok"
             return reply
         finally:
@@ -182,12 +205,18 @@ def parse_file(content: bytes, filename: str, kind: str, settings: Settings | No
     """Read ``content`` in a sandboxed worker. Whatever the file does to the worker, this
     returns a table or a French rejection; it never raises because of the file's content."""
     settings = settings or get_settings()
-    timeout = settings.parse_timeout_seconds
+    timeout, budget = settings.parse_timeout_seconds, settings.free_text_budget_seconds
+    # The worker keeps the free-text budget itself and answers with a clean refusal; the
+    # server's clock and the CPU limit allow a first model load on top, and kill beyond.
+    screening_timeout = budget + MODEL_LOAD_ALLOWANCE
     header = {"filename": filename, "kind": kind, "max_rows": settings.max_rows,
-              "cpu_seconds": timeout}
+              "cpu_seconds": timeout, "free_text_budget": budget,
+              "screening_cpu_seconds": screening_timeout}
     try:
-        reply = pool_for(settings).run(header, content, timeout)
-    except WorkerTimedOut:
+        reply = pool_for(settings).run(header, content, timeout, screening_timeout)
+    except WorkerTimedOut as overrun:
+        if overrun.args and overrun.args[0] == "screening":
+            return timed_out("unknown", budget)
         return failed("unknown", "parse_timeout",
                       f"Lecture du fichier interrompue après {timeout:g} s : le fichier est trop "
                       "lourd ou piégé. Copiez les données dans le modèle vierge (`cipd template`) "

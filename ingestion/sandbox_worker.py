@@ -1,7 +1,9 @@
 """The parse worker's main loop (``python -m ingestion.sandbox_worker``).
 
 It limits itself before reading any request (address space, CPU, no core dumps), then
-serves requests on stdin/stdout with a length-prefixed framing and JSON replies. Launched
+serves requests on stdin/stdout with a length-prefixed framing and JSON replies. A file with
+free text gets two frames: ``{"status": "screening"}`` once parsed (the server's deadline and
+the CPU limit switch to the free-text budget), then the reply. Launched
 by :mod:`ingestion.sandbox`, which explains why it exists.
 """
 
@@ -58,6 +60,7 @@ def serve(memory_bytes: int) -> None:
     apply_process_limits(memory_bytes)
     from ingestion.readers.dispatch import read_table
     from ingestion.readers.table import table_to_wire
+    from ingestion.screening import free_text_cells, screen_cells
 
     stdin, stdout = sys.stdin.fileno(), sys.stdout.fileno()
     write_frame(stdout, b'{"status": "ready"}')
@@ -70,8 +73,21 @@ def serve(memory_bytes: int) -> None:
         if content is None:
             return
         renew_cpu_budget(header["cpu_seconds"])
+        if header.get("warm"):  # a server starting up: load the NER model now, not on a receipt
+            from data_contracts.free_text import load_model
+
+            load_model()
+            write_frame(stdout, b'{"status": "ok"}')
+            continue
         try:
             table = read_table(content, header["filename"], header["kind"], header["max_rows"])
+            cells = free_text_cells(header["kind"], table) if table.header else []
+            if cells:  # tell the server: its clock switches to the free-text budget
+                write_frame(stdout, b'{"status": "screening"}')
+                renew_cpu_budget(header["screening_cpu_seconds"])
+                table = screen_cells(table, cells, header["free_text_budget"])
+            else:
+                table.free_text_screened = True
             reply = {"status": "ok", "table": table_to_wire(table)}
         except (MemoryError, RecursionError):
             reply = {"status": "memory"}

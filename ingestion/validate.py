@@ -148,7 +148,8 @@ def validate_table(kind: str, table: ParsedTable, departement: str,
     if any(e.code in ("missing_column", "duplicate_column", "unnamed_column") for e in header_errors):
         return _finish(result, errors)  # rows cannot be read reliably; fix the header first
     model = contract_for(kind)
-    proof = _prove(kind, table, mapping, departement, now)
+    screened = table.free_text_screened
+    proof = _prove(kind, table, mapping, departement, now, screened)
     if proof is not None and proof.clean.all() and not _repeats_a_key(proof.values, model.key_fields):
         result.rows = proof.values.insert_column(
             0, pl.Series("source_row", [number for number, _cells in table.rows], dtype=pl.Int64))
@@ -161,7 +162,7 @@ def validate_table(kind: str, table: ParsedTable, departement: str,
         if clean[position]:  # the contract and the file rules hold: only duplicates are left
             values = proved[position]
         else:
-            values, row_errors = _check_row(kind, mapping, number, cells, departement, now)
+            values, row_errors = _check_row(kind, mapping, number, cells, departement, now, screened)
             errors += row_errors
             if values is None:
                 continue
@@ -181,7 +182,7 @@ def validate_table(kind: str, table: ParsedTable, departement: str,
 
 
 def _check_row(kind: str, mapping: dict[int, str], number: int, cells: list[Any], departement: str,
-               now: datetime | None) -> tuple[dict[str, Any] | None, list[ContractError]]:
+               now: datetime | None, screened: bool) -> tuple[dict[str, Any] | None, list[ContractError]]:
     """One row through the contract and the row's file rules: (its values in JSON mode, or
     None when refused; its errors)."""
     record, formula_columns, errors = {}, [], []
@@ -198,7 +199,7 @@ def _check_row(kind: str, mapping: dict[int, str], number: int, cells: list[Any]
             record[field_name] = value
     if formula_columns:
         return None, errors
-    row_model, row_errors = validate_row(kind, record, row=number, now=now)
+    row_model, row_errors = validate_row(kind, record, row=number, now=now, free_text_screened=screened)
     errors += row_errors
     foreign = _foreign_departement(record.get("departement"), departement)
     if foreign:
@@ -214,7 +215,7 @@ def _check_row(kind: str, mapping: dict[int, str], number: int, cells: list[Any]
 
 
 def _prove(kind: str, table: ParsedTable, mapping: dict[int, str], departement: str,
-           now: datetime | None) -> Proof | None:
+           now: datetime | None, screened: bool) -> Proof | None:
     """The whole-file check: the contract's proof with this module's formula rule, and the
     uploader's own département. None when the file's cells are not all text (JSON numbers):
     those files go row by row."""
@@ -228,7 +229,8 @@ def _prove(kind: str, table: ParsedTable, mapping: dict[int, str], departement: 
     except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
         return None
     # Cells proved by their plain form start with a digit: none is a formula.
-    proof = prove_rows(kind, cells, now, refuse=lambda cell: bool(_FORMULA.match(cell)))
+    proof = prove_rows(kind, cells, now, refuse=lambda cell: bool(_FORMULA.match(cell)),
+                       free_text_screened=screened)
     if proof is None:
         return None
     if "departement" in proof.values.columns:

@@ -20,6 +20,9 @@ class ParsedTable:
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     errors: list[ContractError] = field(default_factory=list)
     sheet: str | None = None
+    #: The sandboxed worker screened the free-text cells (:mod:`ingestion.screening`) and put
+    #: what it found in ``errors``: validation must not screen them again in the server.
+    free_text_screened: bool = False
 
     @property
     def ok(self) -> bool:
@@ -51,11 +54,13 @@ def table_to_wire(table: ParsedTable) -> dict[str, Any]:
     """Plain JSON for the worker → server pipe (never pickle: the worker handles hostile
     input, so the server must not unpickle what it sends)."""
     return {"format": table.format, "header": table.header, "rows": table.rows,
-            "errors": [e.as_dict() for e in table.errors], "sheet": table.sheet}
+            "errors": [e.as_dict() for e in table.errors], "sheet": table.sheet,
+            "free_text_screened": table.free_text_screened}
 
 
 def table_from_wire(data: dict[str, Any]) -> ParsedTable:
     return ParsedTable(
         format=str(data["format"]), header=[str(h) for h in data["header"]],
         rows=[(int(number), list(cells)) for number, cells in data["rows"]],
-        errors=[ContractError(**e) for e in data["errors"]], sheet=data.get("sheet"))
+        errors=[ContractError(**e) for e in data["errors"]], sheet=data.get("sheet"),
+        free_text_screened=bool(data.get("free_text_screened")))

@@ -3,7 +3,6 @@ file is refused without being read into memory."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,18 +41,26 @@ def test_read_upload_reads_a_file_within_the_limit_whole(tmp_path):
     assert read_upload(small, 5 * 1024 * 1024) == (b"a;b\n1;2\n", 8)
 
 
+#: Runs argv[2:] and writes its peak RSS (KiB) to argv[1]. The measure must come from a small
+#: parent: at exec, Linux carries the forking process's high-water RSS into the child's
+#: ru_maxrss, so a child forked straight from this test process (large once a test has loaded
+#: the NER model) would report at least the test's own size.
+_PEAK_OF = ("import os, sys; pid = os.fork() or os.execv(sys.argv[2], sys.argv[2:]); "
+            "_, status, usage = os.wait4(pid, 0); open(sys.argv[1], 'w').write(str(usage.ru_maxrss)); "
+            "sys.exit(os.waitstatus_to_exitcode(status))")
+
+
 def test_cli_refuses_a_sparse_1gb_file_in_french_without_reading_it(cipd_home, tmp_path):
     sparse = tmp_path / "enorme.csv"
     with sparse.open("wb") as handle:
         handle.truncate(1 << 30)
-    out_path = tmp_path / "out.txt"
+    out_path, peak_path = tmp_path / "out.txt", tmp_path / "peak_kib.txt"
     with out_path.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "submit", "weekly", str(sparse), "--departement", "13"],
-            stdout=out, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2])
-        _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
-    process.returncode = os.waitstatus_to_exitcode(status)
+        process = subprocess.run(
+            [sys.executable, "-c", _PEAK_OF, str(peak_path), sys.executable, "-m", "cli.main", "submit",
+             "weekly", str(sparse), "--departement", "13"],
+            stdout=out, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2], check=False)
     assert process.returncode == 1
     assert "Fichier trop volumineux (1024.0 Mo ; 5 Mo au plus)" in out_path.read_text(encoding="utf-8")
-    peak_mib = usage.ru_maxrss / 1024  # KiB on Linux
+    peak_mib = int(peak_path.read_text()) / 1024  # KiB on Linux
     assert peak_mib < 400, f"cipd submit peaked at {peak_mib:.0f} MiB for a 1 GiB file"
