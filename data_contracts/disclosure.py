@@ -58,11 +58,14 @@ class Suppressed:
 
 
 @dataclass(frozen=True)
-class _Relation:
-    parts: tuple[Cell, ...]
+class Relation:
+    """Cells ``parts`` add up to ``total`` (any hashable cell keys: rows and columns of one
+    table here, (unit, period, measure) in :mod:`data_contracts.linked_disclosure`)."""
+
+    parts: tuple
     #: The total's cell when it is in the table; None when it is published elsewhere
     #: (then it is always visible to the reader and cannot be hidden here).
-    total: Cell | None
+    total: object | None
 
 
 def is_small(value: object, threshold: int) -> bool:
@@ -77,15 +80,15 @@ def primary_mask(frame: pl.DataFrame, columns: Sequence[str], threshold: int) ->
 
 
 def _relations(frame: pl.DataFrame, columns: Sequence[str], row_totals: Iterable[RowTotal],
-               group_by: Sequence[str] | None) -> list[_Relation]:
-    relations: list[_Relation] = []
+               group_by: Sequence[str] | None) -> list[Relation]:
+    relations: list[Relation] = []
     for rule in row_totals:
         if rule.total not in frame.columns or not all(p in frame.columns for p in rule.parts):
             continue
         totals = frame[rule.total].to_list()
         for row, value in enumerate(totals):
             if value is not None:
-                relations.append(_Relation(tuple((row, p) for p in rule.parts), (row, rule.total)))
+                relations.append(Relation(tuple((row, p) for p in rule.parts), (row, rule.total)))
     if group_by is not None:
         keys = frame.select(group_by).rows() if group_by else [()] * frame.height
         groups: dict[tuple, list[int]] = {}
@@ -93,12 +96,12 @@ def _relations(frame: pl.DataFrame, columns: Sequence[str], row_totals: Iterable
             groups.setdefault(key, []).append(row)
         for rows in groups.values():
             for column in columns:
-                relations.append(_Relation(tuple((row, column) for row in rows), None))
+                relations.append(Relation(tuple((row, column) for row in rows), None))
     return relations
 
 
-def _repair(relation: _Relation, values: Mapping[Cell, object], hidden: set[Cell],
-            threshold: int) -> Cell | None:
+def repair_relation(relation: Relation, values: Mapping, hidden: set,
+                    threshold: int):
     """The next cell to hide for ``relation`` to reveal nothing small, or None if it is safe
     (or cannot be made safer)."""
     present = [p for p in relation.parts if values[p] is not None]
@@ -149,7 +152,7 @@ def suppress(frame: pl.DataFrame, columns: Sequence[str], threshold: int, *,
     while changed:
         changed = False
         for relation in relations:
-            cell = _repair(relation, values, hidden, threshold)
+            cell = repair_relation(relation, values, hidden, threshold)
             if cell is not None:
                 hidden.add(cell)
                 changed = True
