@@ -25,7 +25,9 @@ COMMAND_MODULES = (
     "cli.tokens",
     "cli.reports",
     "cli.reliability",
+    "cli.audit",
     "cli.up",
+    "cli.disclosure",
 )
 
 

@@ -35,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     submit.add_argument("--json", action="store_true", help="répondre en un objet JSON")
     submit.add_argument("--dry-run", action="store_true",
                         help="vérifier le fichier comme un vrai dépôt, sans rien enregistrer")
-    submit.add_argument("--actor", default=None, help="qui dépose (journal d'audit)")
+    submit.add_argument("--actor", default=None,
+                        help="démonstrations et tests seulement : nom déclaré, consigné dans le journal "
+                             "d'audit comme non vérifié à côté de l'utilisateur système réel")
     submit.set_defaults(handler=_submit)
 
     ingest = subparsers.add_parser("ingest", help="charger les dépôts en attente dans l'entrepôt (raw)")
@@ -63,6 +65,7 @@ def _submit(args: argparse.Namespace) -> int:
     from data_contracts.safe_text import printable
     from data_contracts.settings import get_settings
     from ingestion.submit import StorageUnavailable, submit
+    from storage.audit import cli_actor
 
     try:
         content, size = read_upload(args.file, get_settings().max_upload_bytes)
@@ -72,7 +75,8 @@ def _submit(args: argparse.Namespace) -> int:
         return 2
     try:
         receipt = submit(args.kind, content, args.file.name, args.departement,
-                         dry_run=args.dry_run, actor=args.actor, size_bytes=size)
+                         dry_run=args.dry_run, actor=cli_actor(), claimed_actor=args.actor,
+                         size_bytes=size)
     except StorageUnavailable as exc:
         print(f"cipd submit : {exc}", file=sys.stderr)
         return 1
@@ -104,4 +108,6 @@ def _ingest(args: argparse.Namespace) -> int:
               f"enregistré(s), {result.audit_events_copied} événement(s) d'audit copiés.")
         for sid, reason in result.failed.items():
             print(f"  ÉCHEC {sid} : {reason}")
-    return 1 if result.failed else 0
+    if result.audit_refused is not None:
+        print(f"cipd ingest : {result.audit_refused.message_fr}", file=sys.stderr)
+    return 1 if result.failed or result.audit_refused is not None else 0

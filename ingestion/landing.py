@@ -6,6 +6,8 @@ Layout (under ``CIPD_HOME``)::
     landing/receipts/YYYY/MM/<id>.json      the receipt (what the agent was told)
     landing/records/YYYY/MM/<id>.json       the validated rows the loader inserts
     landing/index/<kind>/<dep>/<sha256>     first accepted submission of these bytes
+    landing/pending/<id>.json               a receipt waiting for its audit event (see _commit)
+    landing/aborted/<id>.json               a pending receipt rolled back by recover_pending
     quarantine/files/…, quarantine/receipts/…   the same for rejected uploads
 
 Every file is written atomically (see :mod:`storage.atomic`) and the receipt last, so a
@@ -19,7 +21,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +31,7 @@ from filelock import FileLock
 
 from data_contracts import calendar
 from data_contracts.settings import Settings, get_settings
-from storage.atomic import write_atomic, write_once
+from storage.atomic import fsync_dir, write_atomic, write_once
 from ingestion.receipt import Receipt, parse_utc
 
 
@@ -109,34 +111,123 @@ def _persisted(receipt: Receipt, settings: Settings, file_path: Path | None) -> 
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def _pending_path(zone: Path, submission_id: str) -> Path:
+    return zone / "pending" / f"{submission_id}.json"
+
+
+def _commit(zone: Path, receipt: Receipt, data: bytes, audited: Callable[[], None]) -> Path:
+    """Write the receipt where the loader does not look (``<zone>/pending/``), have the upload
+    audited, then rename the receipt into ``receipts/``: the rename is the acknowledgement.
+
+    Why this order: an upload is acknowledged if and only if its receipt and its audit event
+    are both durable. A failure before the event (full disk) removes the pending receipt:
+    nothing landed, nothing audited. A failure after it leaves the pending receipt for
+    :func:`recover_pending`, which completes it because the event says it was kept (and the
+    agent's retry is then answered "already received", truthfully audited)."""
+    pending = write_atomic(_pending_path(zone, receipt.submission_id), data)
+    try:
+        audited()
+    except BaseException:
+        pending.unlink(missing_ok=True)
+        raise
+    return _promote(zone, pending, receipt.submission_id)
+
+
+def _promote(zone: Path, pending: Path, submission_id: str) -> Path:
+    final = _receipt_path(zone, submission_id)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(pending, final)
+    fsync_dir(final.parent)
+    fsync_dir(pending.parent)
+    return final
+
+
 def land(receipt: Receipt, content: bytes, records: list[dict[str, Any]],
-         settings: Settings) -> Path:
-    """Keep an accepted upload: bytes, validated rows, duplicate index, receipt (last).
-    The caller holds :func:`tenant_lock`.
+         settings: Settings, audited: Callable[[], None]) -> Path:
+    """Keep an accepted upload: bytes, validated rows, duplicate index, then the receipt
+    (:func:`_commit`, which calls ``audited`` to append the "accepted" event). The caller holds
+    :func:`tenant_lock`.
 
     The receipt is the commit point: a failure before it (full disk) leaves nothing the
     loader reads, and an index entry whose receipt is missing is ignored; a failure after it
     cannot leave a kept upload without its index (a retry is then answered "already received")."""
     zone = settings.landing_dir
     file_path = write_once(_file_path(zone, receipt.sha256, receipt.format), content)
-    receipt_path = _receipt_path(zone, receipt.submission_id)
     write_atomic(_records_path(zone, receipt.submission_id),
                  json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     write_atomic(_index_path(settings, receipt.kind, receipt.departement, receipt.sha256),
                  receipt.submission_id.encode("ascii"))
-    write_atomic(receipt_path, _persisted(receipt, settings, file_path))
-    return receipt_path
+    return _commit(zone, receipt, _persisted(receipt, settings, file_path), audited)
 
 
-def quarantine(receipt: Receipt, content: bytes | None, settings: Settings) -> Path:
-    """Keep a rejected upload and its error report. ``content=None`` keeps the receipt only
-    (a file over the size limit is not worth the disk it would fill)."""
+def quarantine(receipt: Receipt, content: bytes | None, settings: Settings,
+               audited: Callable[[], None]) -> Path:
+    """Keep a rejected upload and its error report, committed with its audit event as
+    :func:`land` does. ``content=None`` keeps the receipt only (a file over the size limit is
+    not worth the disk it would fill)."""
     zone = settings.quarantine_dir
     file_path = None
     if content is not None:
         file_path = write_once(_file_path(zone, receipt.sha256, receipt.format), content)
-    return write_atomic(_receipt_path(zone, receipt.submission_id),
-                        _persisted(receipt, settings, file_path))
+    return _commit(zone, receipt, _persisted(receipt, settings, file_path), audited)
+
+
+def pending_receipts(settings: Settings) -> list[Path]:
+    """Receipts left between their audit event and their acknowledgement (a crash, a failed
+    rename): normally none, so this is one empty-folder listing per zone."""
+    found = []
+    for zone in (settings.landing_dir, settings.quarantine_dir):
+        try:
+            with os.scandir(zone / "pending") as entries:
+                found += [Path(e.path) for e in entries
+                          if e.name.endswith(".json") and not e.name.startswith(".")]
+        except FileNotFoundError:
+            continue
+    return sorted(found)
+
+
+def recover_pending(settings: Settings, outcome_of: Callable[[list[str]], dict[str, str]], *,
+                    only: tuple[str, str] | None = None) -> dict[str, str]:
+    """Finish or roll back each pending receipt; returns {submission id: "completed" | "set aside"}.
+
+    ``outcome_of(ids)`` gives each id's last "submit" audit outcome. Completed when the journal
+    says it was kept ("accepted" or "rejected": the event is durable, so the receipt becomes
+    visible to the loader); otherwise (no event, or "rolled_back") the receipt is moved to
+    ``<zone>/aborted/`` — never acknowledged, never loaded, kept for inspection.
+    ``only=(kind, departement)`` is for a caller already holding that tenant's lock; without it
+    each receipt is handled under its tenant's lock, so an upload in flight is never touched."""
+    pending = pending_receipts(settings)
+    if not pending:
+        return {}
+    done: dict[str, str] = {}
+    outcomes = outcome_of([p.stem for p in pending])
+    for path in pending:
+        try:
+            data = json.loads(path.read_bytes())
+        except (FileNotFoundError, ValueError):
+            continue
+        tenant = (data["kind"], data["departement"])
+        if only is not None and tenant != only:
+            continue
+        lock = tenant_lock(settings, *tenant) if only is None else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            if not path.exists():
+                continue  # its own upload finished it meanwhile
+            zone = path.parents[1]
+            if outcomes.get(path.stem) in ("accepted", "rejected"):
+                _promote(zone, path, path.stem)
+                done[path.stem] = "completed"
+            else:
+                aside = zone / "aborted" / path.name
+                aside.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, aside)
+                done[path.stem] = "set aside"
+        finally:
+            if lock is not None:
+                lock.release()
+    return done
 
 
 def _iter_receipts(zone: Path, exclude: Iterable[str]) -> Iterator[Path]:

@@ -19,6 +19,7 @@ from data_contracts.registry import contract_for
 from data_contracts.safe_text import printable
 from data_contracts.settings import Settings, get_settings
 from ingestion import landing
+from ingestion.first_versions import first_received
 from ingestion.history import history_warnings
 from ingestion.readers.table import ParsedTable, file_error
 from ingestion.receipt import Receipt
@@ -71,7 +72,8 @@ def clean_filename(name: str | None) -> str:
 
 def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_run: bool = False,
            received_at: datetime | None = None, actor: str | None = None,
-           settings: Settings | None = None, size_bytes: int | None = None) -> Receipt:
+           settings: Settings | None = None, size_bytes: int | None = None,
+           claimed_actor: str | None = None) -> Receipt:
     """Validate an upload and answer with a receipt; unless ``dry_run``, keep it (landing or
     quarantine) and record the event.
 
@@ -82,6 +84,9 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
     :class:`StorageUnavailable` when the upload could not be kept (nothing acknowledged).
     ``size_bytes`` is the file's real size when the caller stopped reading past the limit
     (the CLI reads at most ``max_upload_bytes + 1``): the refusal then states it.
+    ``actor`` is set by the calling code path (the signed-in account, the OS user of the CLI,
+    the Dagster run); ``claimed_actor`` is a name asserted without proof (``cipd submit
+    --actor``, demos and tests): the audit keeps it beside the real actor, marked untrusted.
     """
     settings = settings or get_settings()
     contract_for(kind)  # ValueError for an unknown kind
@@ -96,9 +101,12 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
                       size_bytes=size, received_at=received, dry_run=dry_run,
                       actor=actor or audit.default_actor())
 
+    def audited() -> None:
+        _audit(receipt, settings, claimed_actor)
+
     first = landing.find_duplicate(settings, kind, tenant, sha256)
     if first is not None:
-        return _acknowledge_duplicate(receipt, first, settings)
+        return _acknowledge_duplicate(receipt, first, audited)
 
     checked = None
     too_large = size > settings.max_upload_bytes
@@ -110,18 +118,32 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
     if dry_run:
         return receipt
     try:
-        if receipt.status == "accepted":
-            with landing.tenant_lock(settings, kind, tenant):
+        with landing.tenant_lock(settings, kind, tenant):
+            # A receipt a crash left between its audit event and its acknowledgement is
+            # finished (or set aside) before this upload is compared with it.
+            landing.recover_pending(settings, _submit_outcomes(settings), only=(kind, tenant))
+            if receipt.status == "accepted":
                 first = landing.find_duplicate(settings, kind, tenant, sha256)  # a racing twin?
                 if first is not None:
-                    return _acknowledge_duplicate(receipt, first, settings)
-                landing.land(receipt, content, checked.json_records(), settings)
-        else:
-            landing.quarantine(receipt, None if too_large else content, settings)
-        _audit(receipt, settings)
+                    return _acknowledge_duplicate(receipt, first, audited)
+                landing.land(receipt, content, checked.json_records(), settings, audited)
+            else:
+                landing.quarantine(receipt, None if too_large else content, settings, audited)
     except OSError as error:  # full disk, I/O error: say so rather than crash the page
         raise StorageUnavailable.from_os_error(error) from error
     return receipt
+
+
+def _submit_outcomes(settings: Settings):
+    """For :func:`ingestion.landing.recover_pending`: each id's last "submit" outcome."""
+    return lambda ids: audit.last_outcomes(settings, "submit", ids)
+
+
+def recover(settings: Settings | None = None) -> dict[str, str]:
+    """The repair step (the loader runs it first): finish every receipt whose "accepted" or
+    "rejected" event is durable, set aside those without one. See docs/audit.md."""
+    settings = settings or get_settings()
+    return landing.recover_pending(settings, _submit_outcomes(settings))
 
 
 def assess(receipt: Receipt, table: ParsedTable, settings: Settings) -> ValidatedFile:
@@ -139,23 +161,29 @@ def assess(receipt: Receipt, table: ParsedTable, settings: Settings) -> Validate
         receipt.deadlines = deadlines_for(kind, receipt.periods, tenant, settings)
         receipt.on_time = all(receipt.received_at <= d for d in receipt.deadlines.values())
         receipt.warnings = history_warnings(kind, checked.rows, tenant, settings)
+        receipt.first_received_at = first_received(settings, kind, tenant, receipt.periods)
     return checked
 
 
-def _acknowledge_duplicate(receipt: Receipt, first: Receipt, settings: Settings) -> Receipt:
+def _acknowledge_duplicate(receipt: Receipt, first: Receipt, audited) -> Receipt:
+    """"Already received": said only once the duplicate's own event is durable."""
     receipt.status = "duplicate"
     receipt.duplicate_of = first.submission_id
     receipt.rows, receipt.periods = first.rows, first.periods
     receipt.deadlines, receipt.on_time = first.deadlines, first.on_time
     receipt.format = first.format
     if not receipt.dry_run:
-        _audit(receipt, settings)
+        try:
+            audited()
+        except OSError as error:
+            raise StorageUnavailable.from_os_error(error) from error
     return receipt
 
 
-def _audit(receipt: Receipt, settings: Settings) -> None:
+def _audit(receipt: Receipt, settings: Settings, claimed_actor: str | None = None) -> None:
     audit.append_events(settings, [audit.new_event(
-        "submit", actor=receipt.actor, outcome=receipt.status, kind=receipt.kind,
+        "submit", actor=receipt.actor, claimed_actor=claimed_actor, outcome=receipt.status,
+        kind=receipt.kind,
         departement=receipt.departement, submission_id=receipt.submission_id,
         detail={"filename": receipt.filename, "sha256": receipt.sha256, "rows": receipt.rows,
                 "periods": receipt.periods, "received_at": receipt.as_dict()["received_at"],

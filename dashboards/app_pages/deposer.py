@@ -45,7 +45,7 @@ if sent:
 
         try:
             receipt = submit(kind, upload.getvalue(), upload.name, role.code,
-                             actor=account.login, settings=settings)
+                             actor=f"web:{account.login}", settings=settings)
         except StorageUnavailable as error:
             st.session_state.pop(RECEIPT_KEY, None)
             st.error(str(error))
@@ -60,14 +60,16 @@ if RECEIPT_KEY in st.session_state:
         errors = pl.DataFrame(data["errors"], schema={"row": pl.Int64, "column": pl.String,
                                                       "value": pl.String, "message": pl.String,
                                                       "code": pl.String})
-        st.dataframe(errors.select("row", "column", "value", "message").rename({
+        # A static table, not a data grid: long French corrections wrap instead of being cut
+        # at the right edge (a rejection lists a few errors, never thousands).
+        st.table(errors.select("row", "column", "value", "message").rename({
             "row": "ligne", "column": "colonne", "value": "valeur", "message": "correction"}),
-            hide_index=True, width="stretch")
+            hide_index=True)
     elif data["status"] == "duplicate":
         st.info(f"Fichier déjà reçu (dépôt {data['duplicate_of']}) : rien n'a été enregistré en double.")
     else:
         st.success(f"Dépôt accepté : n° {data['submission_id']}.")
-    st.code(text, language=None)
+    st.code(text, language=None, wrap_lines=True)  # the whole receipt, however long a line
     st.download_button("Télécharger l'accusé de réception (JSON)",
                         json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"),
                         file_name=f"accuse_{data['submission_id']}.json", mime="application/json",

@@ -11,6 +11,7 @@ from orchestration.warehouse import rebuild
 from orchestration.warehouse.backup import backup_warehouse
 from orchestration.instance.dagster_home import WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE
 from orchestration.defs.resources import HubResource
+from orchestration.defs.run_actor import run_actor
 
 BACKUP_JOB_NAME = "nightly_backup"
 #: 02:30 Paris time: after the evening's builds, long before the morning's uploads.
@@ -21,7 +22,7 @@ BACKUP_CRON = "30 2 * * *"
     description="Checkpoint, copie, relecture et rétention de l'entrepôt (reconstruit d'abord s'il est illisible).")
 def backup_op(context: OpExecutionContext, hub: HubResource) -> None:
     settings = hub.settings()
-    rebuilt = rebuild.rebuild_if_unhealthy(settings, actor="dagster:nightly_backup")
+    rebuilt = rebuild.rebuild_if_unhealthy(settings, actor=run_actor(context))
     if rebuilt is not None:
         context.log.warning(f"warehouse unreadable ({rebuilt.previous.problem}): rebuilt from the "
                             f"landing zone, old file kept at {rebuilt.replaced_path}")

@@ -32,6 +32,7 @@ from data_contracts.calendar import (
     week_thursday,
 )
 from data_contracts.settings import Settings
+from orchestration.defs.audit_seal_job import AUDIT_SEAL_CRON, audit_seal
 from orchestration.defs.backup_job import BACKUP_CRON, nightly_backup
 from orchestration.defs.jobs import MONTHLY_JOB_NAME, REMINDERS_JOB_NAME, SYNTHESIS_JOB_NAME
 
@@ -107,5 +108,11 @@ def build_schedules(settings: Settings) -> list:
     def nightly_backup_schedule(context: ScheduleEvaluationContext):
         return RunRequest(run_key=f"backup-{context.scheduled_execution_time:%Y-%m-%d}")
 
+    @schedule(cron_schedule=AUDIT_SEAL_CRON, execution_timezone=PARIS_TZ, job=audit_seal,
+              default_status=DefaultScheduleStatus.RUNNING,
+              description="Chaque nuit à 2 h 15 (heure de Paris) : sceau du journal d'audit.")
+    def audit_seal_schedule(context: ScheduleEvaluationContext):
+        return RunRequest(run_key=f"audit-seal-{context.scheduled_execution_time:%Y-%m-%d}")
+
     return [reminder_list_schedule, weekly_synthesis_schedule, monthly_report_schedule,
-            nightly_backup_schedule]
+            nightly_backup_schedule, audit_seal_schedule]

@@ -60,7 +60,7 @@ def test_page_upload_lands_like_the_cli(cipd_home, tmp_path, capsys):
     (landed,) = list_landed(get_settings())
     assert landed.submission_id == page_receipt["submission_id"] and landed.departement == "69"
     assert landed.receipt().as_dict() == page_receipt
-    assert landed.receipt().actor == "agent69"
+    assert landed.receipt().actor == "web:agent69"  # the signed-in account, as in sign-in events
 
     # The same bytes through the CLI are recognised as the page's deposit.
     path = tmp_path / "hebdo_69_W47.csv"
@@ -78,7 +78,7 @@ def test_page_shows_the_cli_errors_in_french(cipd_home, tmp_path, capsys):
     page_receipt, _ = at.session_state[RECEIPT_KEY]
     assert page_receipt["status"] == "rejected"
     assert any("Dépôt refusé" in e for e in texts(at.error))
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table.columns) == ["ligne", "colonne", "valeur", "correction"]
     assert {"departement", "semaine"} <= set(table["colonne"])
 

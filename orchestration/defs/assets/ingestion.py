@@ -27,9 +27,10 @@ def build_ingestion_asset(raw_keys: Sequence[AssetKey]):
     @multi_asset(name="ingest_landed_submissions", specs=specs, pool=WAREHOUSE_POOL,
                  description="Charge les dépôts en attente dans les tables brutes (une transaction par dépôt).")
     def ingest_landed_submissions(context: AssetExecutionContext, hub: HubResource):
+        from orchestration.defs.run_actor import run_actor
         from orchestration.warehouse.rebuild import ingest_or_rebuild
 
-        result, rebuilt = ingest_or_rebuild(hub.settings(), actor="dagster:landing")
+        result, rebuilt = ingest_or_rebuild(hub.settings(), actor=run_actor(context))
         if rebuilt is not None:
             context.log.warning(
                 f"The warehouse did not open ({rebuilt.previous.problem}): rebuilt from the landing "
@@ -38,7 +39,11 @@ def build_ingestion_asset(raw_keys: Sequence[AssetKey]):
         if result.failed:
             # Isolated by the loader; the freshness check keeps reporting them until fixed.
             context.log.warning(f"{len(result.failed)} submission(s) could not be loaded: {result.failed}")
+        if result.audit_refused is not None:
+            # Nothing of the journal copied; raw.audit_integrity feeds the quality page's alert.
+            context.log.error(str(result.audit_refused))
         metadata = {
+            "audit_journal_refused": result.audit_refused is not None,
             "submissions_loaded": len(result.loaded),
             "rows_loaded": result.rows_loaded,
             "rejections_recorded": len(result.rejections_recorded),
