@@ -12,6 +12,7 @@ in raw, and dbt picks the latest.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -19,12 +20,13 @@ from typing import Any
 from data_contracts.raw_schema import LINEAGE_COLUMNS, RAW_TABLES, contract_columns
 from data_contracts.settings import Settings, get_settings
 from storage import audit
-from ingestion.landing import LandedSubmission, list_landed, list_quarantined
+from ingestion.audit_copy import AuditJournalTampered, copy_audit_events, json_detail
+from ingestion.landing import LandedSubmission, list_landed, list_quarantined, recover_pending
 from storage.lock import warehouse_lock
 from ingestion.raw_tables import AUDIT_COLUMNS, SUBMISSIONS_COLUMNS, connect_warehouse
 
 DEFAULT_BATCH_SIZE = 100
-AUDIT_OFFSET_KEY = "audit_file_offset"
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -34,11 +36,16 @@ class IngestResult:
     failed: dict[str, str] = field(default_factory=dict)
     rows_loaded: int = 0
     audit_events_copied: int = 0
+    #: Receipts a crash left pending: {submission id: "completed" | "set aside"} (see landing).
+    recovered: dict[str, str] = field(default_factory=dict)
+    #: Why the audit journal was refused (nothing of it copied), or None when it checked.
+    audit_refused: AuditJournalTampered | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"loaded": self.loaded, "rejections_recorded": self.rejections_recorded,
                 "failed": self.failed, "rows_loaded": self.rows_loaded,
-                "audit_events_copied": self.audit_events_copied}
+                "audit_events_copied": self.audit_events_copied, "recovered": self.recovered,
+                "audit_refused": self.audit_refused.problem.as_dict() if self.audit_refused else None}
 
 
 def _utc_naive(instant: datetime) -> datetime:
@@ -100,7 +107,7 @@ def _audit_row(event: dict[str, Any], loaded_at: datetime) -> dict[str, Any]:
         "actor": event.get("actor"), "action": event["action"], "kind": event.get("kind"),
         "departement": event.get("departement"), "submission_id": event.get("submission_id"),
         "outcome": event["outcome"],
-        "detail_json": json.dumps(event.get("detail") or {}, ensure_ascii=False),
+        "detail_json": json_detail(event),
         "loaded_at": loaded_at,
     }
 
@@ -136,35 +143,20 @@ def _load_batch(con: Any, batch: list[LandedSubmission], actor: str | None) -> i
 
 
 def _copy_audit_events(con: Any, settings: Settings) -> int:
-    """Copy the submit path's new audit lines; the offset moves in the same transaction."""
-    found = con.execute("select value from raw.loader_state where name = ?", [AUDIT_OFFSET_KEY]).fetchone()
-    offset = int(found[0]) if found else 0
-    events, new_offset = audit.read_events(settings, offset)
-    if new_offset == offset:
-        return 0
-    loaded_at = _utc_naive(datetime.now(timezone.utc))
-    con.execute("begin transaction")
-    try:
-        copied = 0
-        if events:
-            frame = _frame([_audit_row(e, loaded_at) for e in events], AUDIT_COLUMNS)
-            frame = frame.unique(subset="event_id", keep="first")
-            con.register("incoming_events", frame)
-            try:
-                columns = ", ".join(frame.columns)
-                copied = con.execute(
-                    f"insert into raw.audit_log ({columns}) select {columns} from incoming_events "
-                    "where event_id not in (select event_id from raw.audit_log)").fetchone()[0]
-            finally:
-                con.unregister("incoming_events")
-        con.execute("delete from raw.loader_state where name = ?", [AUDIT_OFFSET_KEY])
-        con.execute("insert into raw.loader_state (name, value) values (?, ?)",
-                    [AUDIT_OFFSET_KEY, str(new_offset)])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return int(copied or 0)
+    """Copy the journal's new events once the chain checks (:mod:`ingestion.audit_copy`);
+    the position moves in the same transaction."""
+    def insert(rows: list[dict[str, Any]]) -> int:
+        frame = _frame(rows, AUDIT_COLUMNS).unique(subset="event_id", keep="first")
+        con.register("incoming_events", frame)
+        try:
+            columns = ", ".join(frame.columns)
+            return int(con.execute(
+                f"insert into raw.audit_log ({columns}) select {columns} from incoming_events "
+                "where event_id not in (select event_id from raw.audit_log)").fetchone()[0] or 0)
+        finally:
+            con.unregister("incoming_events")
+
+    return copy_audit_events(con, settings, _audit_row, insert)
 
 
 def pending_submissions(con: Any, settings: Settings) -> list[LandedSubmission]:
@@ -180,6 +172,7 @@ def ingest_pending(settings: Settings | None = None, *, batch_size: int = DEFAUL
     settings = settings or get_settings()
     result = IngestResult()
     with warehouse_lock(settings, timeout=lock_timeout):
+        result.recovered = recover_pending(settings, lambda ids: audit.last_outcomes(settings, "submit", ids))
         with connect_warehouse(settings.warehouse_path) as con:
             pending = pending_submissions(con, settings)
             for start in range(0, len(pending), max(1, batch_size)):
@@ -194,7 +187,11 @@ def ingest_pending(settings: Settings | None = None, *, batch_size: int = DEFAUL
                             _count(result, [sub])
                         except Exception as exc:  # noqa: BLE001
                             result.failed[sub.submission_id] = f"{type(exc).__name__}: {exc}"[:500]
-            result.audit_events_copied = _copy_audit_events(con, settings)
+            try:
+                result.audit_events_copied = _copy_audit_events(con, settings)
+            except AuditJournalTampered as refused:  # recorded in raw.audit_integrity
+                logger.error("%s", refused)
+                result.audit_refused = refused
     if result.failed:
         audit.append_events(settings, [audit.new_event(
             "load", actor=actor, outcome="failed", submission_id=sid, detail={"error": reason})
