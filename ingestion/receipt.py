@@ -47,6 +47,9 @@ class Receipt:
     dry_run: bool = False
     actor: str | None = None
     format: str | None = None
+    #: Per period this upload corrects, when its first version was received (UTC): the
+    #: period's timeliness stays that of the first version (see ingestion.first_versions).
+    first_received_at: dict[str, datetime] = field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -67,6 +70,7 @@ class Receipt:
             "received_at": utc_text(self.received_at),
             "deadlines": {p: utc_text(d) for p, d in self.deadlines.items()},
             "on_time": self.on_time,
+            "first_received_at": {p: utc_text(r) for p, r in self.first_received_at.items()},
             "duplicate_of": self.duplicate_of,
             "dry_run": self.dry_run,
             "error_count": self.error_count,
@@ -86,42 +90,66 @@ class Receipt:
             errors=[ContractError(**e) for e in data["errors"]],
             error_count=data.get("error_count", len(data["errors"])),
             warnings=[ContractError(**w) for w in data["warnings"]],
-            dry_run=data.get("dry_run", False), actor=data.get("actor"), format=data.get("format"))
+            dry_run=data.get("dry_run", False), actor=data.get("actor"), format=data.get("format"),
+            first_received_at={p: parse_utc(r) for p, r in (data.get("first_received_at") or {}).items()})
+
+    def _timeliness(self, period: str, deadline: datetime) -> str:
+        """« à l'heure » / « EN RETARD »; for a correction, the first version's (the rule)."""
+        first = self.first_received_at.get(period)
+        verdict = "à l'heure" if (first or self.received_at) <= deadline else "EN RETARD"
+        if first is None:
+            return verdict
+        return (f"correction {_PERIOD_NOUN.get(self.kind, 'de la période')} {period} "
+                f"(la ponctualité reste celle du premier dépôt : {verdict})")
 
     def to_text(self) -> str:
         """The French answer a préfecture agent reads."""
         label = contract_for(self.kind).label.lower()
         dep = departements().get(self.departement)
         who = f"{self.departement} ({dep.name})" if dep else self.departement
-        test = " (vérification seule : rien n'a été enregistré)" if self.dry_run else ""
         if self.status == "rejected":
             count = self.error_count
-            lines = [f"Dépôt REFUSÉ{test} : {count} erreur{'s' if count > 1 else ''} dans "
-                     f"« {self.filename} » ({label}, département {who}).",
-                     "Rien n'a été chargé. Corrigez le fichier puis déposez-le à nouveau "
-                     "(« ligne 1 » = première ligne sous l'en-tête).", ""]
+            errors = (f"{count} erreur{'s' if count > 1 else ''} dans « {self.filename} » "
+                      f"({label}, département {who})")
+            lines = ([f"Vérification seule (--dry-run) : ce fichier serait REFUSÉ, {errors}.", _NOTHING_KEPT]
+                     if self.dry_run else [f"Dépôt REFUSÉ : {errors}.", "Rien n'a été chargé."])
+            lines[-1] += (" Corrigez le fichier puis déposez-le à nouveau "
+                          "(« ligne 1 » = première ligne sous l'en-tête).")
+            lines.append("")
             lines += [f"  {i}. {_sentence(e)}" for i, e in enumerate(self.errors, start=1)]
-            lines += ["", f"Numéro de dépôt : {self.submission_id}"
-                      + ("" if self.dry_run else " (fichier conservé en quarantaine)")]
+            if not self.dry_run:
+                lines += ["", f"Numéro de dépôt : {self.submission_id} (fichier conservé en quarantaine)"]
             return _joined(lines)
-        head = ("Dépôt déjà reçu : ce fichier est identique au dépôt "
-                f"{self.duplicate_of} ; il n'est pas enregistré une seconde fois."
-                if self.status == "duplicate" else f"Dépôt ACCEPTÉ{test}.")
-        lines = [head,
+        if self.dry_run and self.status == "duplicate":
+            head = [f"Vérification seule (--dry-run) : ce fichier est identique au dépôt "
+                    f"{self.duplicate_of}, déjà reçu. {_NOTHING_KEPT}"]
+        elif self.dry_run:
+            head = [f"Vérification seule (--dry-run) : ce fichier serait ACCEPTÉ. {_NOTHING_KEPT} "
+                    "Déposez-le sans --dry-run pour le remettre."]
+        elif self.status == "duplicate":
+            head = ["Dépôt déjà reçu : ce fichier est identique au dépôt "
+                    f"{self.duplicate_of} ; il n'est pas enregistré une seconde fois."]
+        else:
+            head = ["Dépôt ACCEPTÉ."]
+        lines = [*head,
                  f"  Rapport : {label}, département {who}",
-                 f"  Numéro de dépôt : {self.submission_id}",
+                 *([] if self.dry_run else [f"  Numéro de dépôt : {self.submission_id}"]),
                  f"  Empreinte SHA-256 : {self.sha256}",
                  f"  Lignes : {self.rows}",
                  f"  Période(s) : {', '.join(self.periods) or '—'}",
                  f"  Reçu le : {calendar.format_paris(self.received_at)}"]
         for period, deadline in self.deadlines.items():
-            verdict = "à l'heure" if self.received_at <= deadline else "EN RETARD"
-            lines.append(f"  Échéance {period} : {calendar.format_paris(deadline)} — {verdict}")
+            lines.append(f"  Échéance {period} : {calendar.format_paris(deadline)} — "
+                         f"{self._timeliness(period, deadline)}")
         if self.warnings:
             lines += ["", "Avertissements (dépôt accepté ; vérifiez ces valeurs et, si besoin, "
                       "déposez un fichier corrigé) :"]
             lines += [f"  {i}. {_sentence(w)}" for i, w in enumerate(self.warnings, start=1)]
         return _joined(lines)
+
+
+_NOTHING_KEPT = "Rien n'a été enregistré : ni dépôt, ni numéro de dépôt, ni accusé de réception."
+_PERIOD_NOUN = {"weekly": "de la semaine", "monthly": "du mois"}
 
 
 def _joined(lines: list[str]) -> str:

@@ -60,7 +60,7 @@ def test_usage_errors_exit_2(weekly_file, cipd_home, tmp_path, capsys):
 
 def test_dry_run_writes_nothing(weekly_file, cipd_home, capsys):
     assert main(["submit", "weekly", str(weekly_file), "--departement", "13", "--dry-run"]) == 0
-    assert "vérification seule" in capsys.readouterr().out
+    assert "Vérification seule" in capsys.readouterr().out
     assert not cipd_home.exists() or not any(p.is_file() for p in cipd_home.rglob("*"))
 
 

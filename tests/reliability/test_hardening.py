@@ -104,7 +104,7 @@ def test_a_file_over_the_limit_is_refused_by_the_submit_path_with_its_message(
         published, no_component_scan):
     at = upload(deposer(), "gros.csv", b"x" * (published.max_upload_bytes + 1))
     assert any("Dépôt refusé" in e for e in texts(at.error))
-    shown = at.dataframe[0].value
+    shown = at.table[0].value
     assert "Fichier trop volumineux" in " ".join(shown["correction"])
 
 
@@ -114,7 +114,7 @@ def test_forged_departement_in_the_file_or_url_is_refused(published, no_componen
     assert any("Dépôt refusé" in e for e in texts(at.error))
     receipt = at.code[0].value
     assert "département 69 (Rhône)" in receipt and "13" in receipt
-    errors = at.dataframe[0].value
+    errors = at.table[0].value
     assert set(errors["colonne"]) == {"departement"}
 
 
