@@ -9,6 +9,7 @@ diminutive — and it tags capitalised common words at the start of a sentence a
 * a civility precedes a capitalised word (« Mme Dupont », « M. Benali »);
 * a capitalised word is followed by an initial (« Karim B. »), two initials stand together
   (« K. B. »), or a person noun is followed by one (« la jeune L. »);
+* a family is named (« la famille Nguyen »);
 * a word is a known first name or a compound of them (« Jean-Pierre », « Marie-Claire »),
   see :mod:`data_contracts.free_text.vocabulary`;
 * the model tags a person that none of the allowances below explains.
@@ -41,9 +42,12 @@ _CIVILITY = re.compile(
     r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in CIVILITIES) + rf")\s+{_NAME_WORD}")
 _NAME_AND_INITIAL = re.compile(rf"(?<![\w-]){_NAME_WORD}\s+[{_UPPER}]\.(?![\w.])")
 _TWO_INITIALS = re.compile(rf"(?<![\w.])[{_UPPER}]\.\s?[{_UPPER}]\.(?!\w|\s?[{_UPPER}]\.)")
+#: « la famille Nguyen », « les époux Martin »: a family named by its surname.
+_FAMILY = re.compile(rf"\b(?:famille|familles|époux|épouse|veuve|clan)\s+(?P<name>{_NAME_WORD})")
 _NOUN_AND_INITIAL = re.compile(rf"\b(?P<noun>[{_LOWER}]+)\s+(?P<initial>[{_UPPER}])(?:\.|(?=[\s,;)]|$))")
 #: What ends a sentence (or a list item) before a capitalised word that is not a name.
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n•·*()«»\"“”\-–—])\s*$")
+_SAINTS = frozenset({"saint", "sainte", "st", "ste"})
 #: How far back (in words) an institution word explains a name: « lycée professionnel Victor Hugo ».
 _INSTITUTION_REACH = 3
 
@@ -62,8 +66,8 @@ def _after_institution(text: str, start: int) -> bool:
     """Whether one of the few words before ``start`` makes the name an institution's or a
     saint's place (« collège Jean Moulin », « Saint Louis »)."""
     before = _WORD.findall(text[max(0, start - 60):start])[-_INSTITUTION_REACH:]
-    folded = [_fold(w).strip("'’-") for w in before]
-    return any(w in INSTITUTION_WORDS or w in ("saint", "sainte", "st", "ste", "abbe") for w in folded)
+    folded = [re.split(r"['’]", _fold(w))[-1].strip("-") for w in before]  # « l'association »
+    return any(w in INSTITUTION_WORDS or w in _SAINTS or w == "abbe" for w in folded)
 
 
 def _is_first_name(word: str) -> bool:
@@ -89,6 +93,9 @@ def _rule_findings(text: str) -> Iterator[Finding]:
     for match in _NOUN_AND_INITIAL.finditer(text):
         if _fold(match.group("noun")) in PERSON_NOUNS:
             yield Finding("initials", match.start(), match.end(), match.group(0))
+    for match in _FAMILY.finditer(text):
+        if not _institutional([match.group("name")]):
+            yield Finding("person_name", match.start(), match.end(), match.group(0))
     for match in _CAPITALISED.finditer(text):
         word = match.group(0)
         if _is_first_name(word) and not _after_institution(text, match.start()):
@@ -121,6 +128,8 @@ def _model_findings(text: str) -> Iterator[Finding]:
         words = _CAPITALISED.findall(entity.text)
         if not words or _institutional(words) or _after_institution(text, entity.start_char):
             continue
+        if any(_fold(w.split("-")[0]) in _SAINTS for w in words if "-" in w):
+            continue  # « Saint-Martin », « Sainte-Anne »: places named after saints
         if len(words) == 1 and _starts_sentence(text, entity.start_char) and not _is_first_name(words[0]):
             continue  # « Atelier animé par… »: a capitalised common word, not a person
         yield Finding("person_name", entity.start_char, entity.end_char, entity.text)
