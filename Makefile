@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export CIPD_HOME ?= $(CURDIR)/var
 
-.PHONY: install browser lint lint-imports run test screenshots soak bench orchestrate dashboards demo build clean
+.PHONY: install browser postgres lint lint-imports run test screenshots soak bench orchestrate dashboards demo build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
 
+# The PostgreSQL part of the suite starts its own throwaway server from Debian's binaries
+# (tests/support/postgres_server.py: initdb + pg_ctl on a unix socket, no Docker).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL missing: install Debian's postgresql package (PostgreSQL tests will be skipped)"; fi; }
+
 # Imports go one way (pyproject [tool.importlinter]); a wrong one fails the run before any test.
 lint-imports: install
 	$(BIN)/lint-imports
@@ -32,7 +39,7 @@ lint-imports: install
 lint: install lint-imports
 	$(BIN)/ruff check --select F,E9 cli demo storage orchestration dashboards api ingestion data_contracts bench
 
-test: install browser lint-imports
+test: install browser postgres lint-imports
 	$(BIN)/python -m pytest -m "not soak" -q
 
 # Refresh the README's screenshots (the real-browser test, saving into docs/screenshots).

@@ -23,7 +23,7 @@ from storage import audit
 from ingestion.audit_copy import AuditJournalTampered, copy_audit_events, json_detail
 from ingestion.landing import LandedSubmission, list_landed, list_quarantined, recover_pending
 from storage.lock import warehouse_lock
-from ingestion.raw_tables import AUDIT_COLUMNS, SUBMISSIONS_COLUMNS, connect_warehouse
+from ingestion.raw_tables import AUDIT_COLUMNS, SUBMISSIONS_COLUMNS, connect_raw_warehouse
 
 DEFAULT_BATCH_SIZE = 100
 logger = logging.getLogger(__name__)
@@ -76,6 +76,9 @@ def _frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> Any:
 
 
 def _insert(con: Any, table: str, frame: Any) -> None:
+    if hasattr(con, "copy_frame"):  # PostgreSQL: COPY (ingestion.postgres_writer)
+        con.copy_frame(f"raw.{table}", frame)
+        return
     columns = ", ".join(frame.columns)
     con.register("incoming_rows", frame)
     try:
@@ -173,7 +176,7 @@ def ingest_pending(settings: Settings | None = None, *, batch_size: int = DEFAUL
     result = IngestResult()
     with warehouse_lock(settings, timeout=lock_timeout):
         result.recovered = recover_pending(settings, lambda ids: audit.last_outcomes(settings, "submit", ids))
-        with connect_warehouse(settings.warehouse_path) as con:
+        with connect_raw_warehouse(settings) as con:
             pending = pending_submissions(con, settings)
             for start in range(0, len(pending), max(1, batch_size)):
                 batch = pending[start:start + max(1, batch_size)]

@@ -1,5 +1,6 @@
 """The loader's own raw tables (receipts, audit trail, loader state) beside the contract
-tables of :mod:`data_contracts.raw_schema`. Portable SQL (DuckDB now, PostgreSQL later)."""
+tables of :mod:`data_contracts.raw_schema`. Portable SQL: the same DDL runs on DuckDB and on
+PostgreSQL, where two additions make the server's migration (:func:`ensure_raw_tables`)."""
 
 from __future__ import annotations
 
@@ -60,7 +61,16 @@ def _ddl(table: str, columns: dict[str, str]) -> str:
     return f"create table if not exists raw.{table} (\n    {body}\n)"
 
 
-def ensure_raw_tables(con: Any) -> None:
+#: PostgreSQL only: the load order incremental builds read (ingestion.postgres_writer says why
+#: not ``loaded_at``), and ``unaccent`` for the dashboards' accent-insensitive search (a
+#: trusted extension since PostgreSQL 13: the database owner may create it).
+POSTGRES_MIGRATION = (
+    "alter table raw.submissions add column if not exists load_sequence bigserial",
+    "create extension if not exists unaccent",
+)
+
+
+def ensure_raw_tables(con: Any, *, postgres: bool = False) -> None:
     """Create schema ``raw`` and every raw table if missing (idempotent)."""
     con.execute("create schema if not exists raw")
     for kind in RAW_TABLES:
@@ -68,6 +78,8 @@ def ensure_raw_tables(con: Any) -> None:
     con.execute(_ddl("submissions", SUBMISSIONS_COLUMNS))
     con.execute(_ddl("audit_log", AUDIT_COLUMNS))
     con.execute(_ddl("loader_state", STATE_COLUMNS))
+    for statement in POSTGRES_MIGRATION if postgres else ():
+        con.execute(statement)
 
 
 def create_warehouse(path: Path) -> None:
@@ -103,6 +115,16 @@ def create_warehouse(path: Path) -> None:
         for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
             leftover.unlink(missing_ok=True)
     fsync_dir(path.parent)
+
+
+def connect_raw_warehouse(settings: Any) -> Any:
+    """The loader's writable connection on the engine the settings choose (the caller holds
+    the warehouse lock): a DuckDB connection, or a PostgreSQL one speaking the same calls."""
+    if settings.is_postgres:
+        from ingestion.postgres_writer import connect_postgres_warehouse
+
+        return connect_postgres_warehouse(settings)
+    return connect_warehouse(settings.warehouse_path)
 
 
 def connect_warehouse(path: Path) -> Any:

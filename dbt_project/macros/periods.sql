@@ -4,8 +4,9 @@
     {{ return(adapter.dispatch('month_code')(date_expression)) }}
 {%- endmacro %}
 
+{#- varchar, not to_char's text: month codes feed contract and incremental columns. -#}
 {% macro default__month_code(date_expression) -%}
-    to_char({{ date_expression }}, 'YYYY-MM')
+    cast(to_char({{ date_expression }}, 'YYYY-MM') as varchar)
 {%- endmacro %}
 
 {% macro duckdb__month_code(date_expression) -%}

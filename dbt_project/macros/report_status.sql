@@ -2,19 +2,21 @@
     the `report_status` doc block): `missing` until a version arrives; `nil` when the latest
     version reports nothing new (`nil_condition`); otherwise `on_time` when the FIRST version
     arrived by the deadline (corrections never change timeliness), else `late`.
-    Reads columns submission_id, first_received_at, deadline_at and version_count. -#}
+    Reads columns submission_id, first_received_at, deadline_at and version_count.
+    The codes are cast to varchar: PostgreSQL types a CASE of literals `text`, which an
+    incremental run's schema check (`on_schema_change='fail'`) refuses against the contract. -#}
 {% macro report_status_columns(nil_condition) -%}
     case
         when submission_id is null then 'missing'
         when {{ nil_condition }} then 'nil'
         when first_received_at <= deadline_at then 'on_time'
         else 'late'
-    end as status,
-    case
+    end as varchar) as status,
+    cast(case
         when submission_id is null then 'missing'
         when first_received_at <= deadline_at then 'on_time'
         else 'late'
-    end as timeliness,
+    end as varchar) as timeliness,
     submission_id is not null as is_received,
     coalesce({{ nil_condition }}, false) as is_nil,
     deadline_at <= {{ as_of_utc() }} as is_past_deadline,

@@ -105,23 +105,39 @@ def dbt_args(command: str, settings: Settings, *, select: str | None = None,
         "--no-use-colors", "--no-use-colors-file",
         "--vars", json.dumps(dbt_vars(settings, vars), sort_keys=True),
     ]
+    if settings.is_postgres:
+        args += ["--target", "postgres"]
     if select:
         args += ["--select", select]
     return args + list(extra or [])
 
 
+def _profile_environment(settings: Settings) -> dict[str, str]:
+    """What dbt's profile reads: ``CIPD_HOME``, and on PostgreSQL the owner's connection
+    (the settings may come from a URL rather than from these variables)."""
+    values = {"CIPD_HOME": str(settings.root)}
+    if settings.is_postgres:
+        values.update({"CIPD_PG_HOST": settings.pg_host, "CIPD_PG_PORT": str(settings.pg_port),
+                       "CIPD_PG_DATABASE": settings.pg_database, "CIPD_PG_USER": settings.pg_user,
+                       "CIPD_PG_PASSWORD": settings.pg_password})
+    return values
+
+
 @contextmanager
 def _cipd_home_environment(settings: Settings) -> Iterator[None]:
-    """dbt's profile reads ``CIPD_HOME``; make it name this settings' home for the call."""
-    previous = os.environ.get("CIPD_HOME")
-    os.environ["CIPD_HOME"] = str(settings.root)
+    """dbt's profile reads ``CIPD_HOME`` (and ``CIPD_PG_*``); make them name this settings'
+    warehouse for the call."""
+    values = _profile_environment(settings)
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("CIPD_HOME", None)
-        else:
-            os.environ["CIPD_HOME"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _close_dbt_duckdb() -> None:
@@ -152,7 +168,8 @@ def run_dbt(args: list[str], settings: Settings) -> Any:
         with _cipd_home_environment(settings):
             result = dbtRunner().invoke(args)
     finally:
-        _close_dbt_duckdb()
+        if not settings.is_postgres:
+            _close_dbt_duckdb()
     if result.exception is not None:
         raise BuildError(f"dbt {args[0]} could not run: {result.exception}") from result.exception
     return result
@@ -176,9 +193,9 @@ def _outcomes(run_result: Any) -> tuple[NodeOutcome, ...]:
 
 def _ensure_raw_tables(settings: Settings) -> None:
     """A warehouse nobody has loaded yet still builds (an empty grid, every report missing)."""
-    from ingestion.raw_tables import connect_warehouse
+    from ingestion.raw_tables import connect_raw_warehouse
 
-    connect_warehouse(settings.warehouse_path).close()
+    connect_raw_warehouse(settings).close()
 
 
 def build(settings: Settings | None = None, select: str | None = None,

@@ -54,6 +54,11 @@ def publish(settings: Settings | None = None, *, run_results_path: Path | None =
     """
     settings = settings or get_settings()
     started = time.perf_counter()
+    if settings.is_postgres:  # a schema swap (orchestration.warehouse.publish_postgres)
+        from orchestration.warehouse.publish_postgres import publish_postgres
+
+        with warehouse_lock(settings):
+            return publish_postgres(settings, run_results_path or settings.dbt_target_dir / "run_results.json")
     if not settings.warehouse_path.exists():
         raise PublishError(f"no warehouse at {settings.warehouse_path}: run a build first")
     run_results_path = run_results_path or settings.dbt_target_dir / "run_results.json"

@@ -5,8 +5,10 @@
     what the history holds.
 
     A key changes when (1) a submission loaded since the previous build carries rows for it
-    (raw.submissions.loaded_at after the previous build's loaded_until), (2) for weekly keys,
-    the previous week changed (has_stock_warning compares with it), or (3) the build's clock
+    (its load order after the previous build's loaded_until: loaded_at on DuckDB, the load
+    sequence on PostgreSQL, macros/load_order.sql), (2) for weekly keys,
+    the previous week changed (has_stock_warning compares with it) or one of the weeks in its
+    unusual-value history (has_unusual_value), or (3) the build's clock
     (var as_of) moved past the week's or month's start or deadline (new grid rows,
     is_past_deadline). A full refresh (orchestration.build decides when: first build, vars,
     project files, a failed or moved-back build) recomputes everything and lists no key.
@@ -32,7 +34,7 @@ weeks as (
 this_build as (
 
     select
-        (select max(loaded_at) from submissions) as loaded_until,
+        (select max(load_order) from submissions) as loaded_until,
         {{ as_of_utc() }} as as_of_at
 
 ),
@@ -61,7 +63,7 @@ previous_build as (
 new_submissions as (
 
     select submission_id from submissions
-    where loaded_at > coalesce((select max(loaded_until) from previous_build), cast('1900-01-01' as timestamp))
+    where load_order > coalesce((select max(loaded_until) from previous_build), {{ load_order_floor() }})
 
 ),
 
@@ -177,7 +179,7 @@ final as (
         case when keys.report_kind = 'weekly' then {{ month_code('weeks.thursday_date') }}
              else keys.period_code end as month_code,
         previous_week.week_code as previous_period_code,
-        cast(null as timestamp) as loaded_until,
+        cast(null as {{ load_order_type() }}) as loaded_until,
         cast(null as timestamp) as as_of_at
     from keys
     left join weeks

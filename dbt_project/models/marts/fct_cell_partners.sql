@@ -18,7 +18,7 @@ mobilisations as (
     {% for partner in partner_columns() -%}
     select
         month_code,
-        '{{ partner.partner_type }}' as partner_type_code,
+        cast('{{ partner.partner_type }}' as varchar) as partner_type_code,
         is_received,
         {{ partner.column }} as is_mobilised
     from monthly_reports

@@ -34,7 +34,9 @@ renamed as (
 
         ---------- timestamps
         received_at,
-        loaded_at
+        loaded_at,
+        -- what incremental builds order loads by (macros/load_order.sql)
+        {{ load_order_column() }} as load_order
 
     from source
 

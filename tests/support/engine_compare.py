@@ -1,0 +1,83 @@
+"""Row-for-row comparison of the same query on DuckDB and PostgreSQL: sorted rows, numbers
+within a tolerance, so a silent 0.0 (integer division) or a dropped row cannot pass."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from data_contracts.settings import Settings
+from storage.engine import connect
+
+#: Wall-clock instants of each warehouse's own load (the two engines load minutes apart).
+IGNORED_COLUMNS = frozenset({"loaded_at"})
+
+#: Relative tolerance for numbers: float sums may differ in their last bits between engines.
+TOLERANCE = 1e-9
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bool) or value is None or isinstance(value, (str, datetime, date)):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    return value
+
+
+def _sort_key(row: tuple) -> tuple:
+    return tuple((value is None, type(value).__name__,
+                  round(value, 6) if isinstance(value, float) else value if value is not None else 0)
+                 for value in row)
+
+
+def normal_rows(rows: list[tuple]) -> list[tuple]:
+    return sorted((tuple(_normal(v) for v in row) for row in rows), key=_sort_key)
+
+
+def duckdb_result(path, sql: str) -> tuple[list[str], list[tuple]]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        cursor = connection.execute(sql)
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def postgres_result(settings: Settings, sql: str, role: str = "owner") -> tuple[list[str], list[tuple]]:
+    connection = connect(settings, role)
+    try:
+        with connection.cursor() as cur:
+            cur.execute(sql)
+            return [d[0] for d in cur.description], cur.fetchall()
+    finally:
+        connection.close()
+
+
+def _without_ignored(result: tuple[list[str], list[tuple]]) -> tuple[list[str], list[tuple]]:
+    columns, rows = result
+    kept = [i for i, name in enumerate(columns) if name not in IGNORED_COLUMNS]
+    return [columns[i] for i in kept], [tuple(row[i] for i in kept) for row in rows]
+
+
+def differences(expected: tuple[list[str], list[tuple]], actual: tuple[list[str], list[tuple]]) -> list[str]:
+    """What differs between two results (columns, row count, first differing rows)."""
+    expected, actual = _without_ignored(expected), _without_ignored(actual)
+    (expected_columns, expected_rows), (actual_columns, actual_rows) = expected, actual
+    if expected_columns != actual_columns:
+        return [f"columns differ: {expected_columns} != {actual_columns}"]
+    if len(expected_rows) != len(actual_rows):
+        return [f"{len(expected_rows)} rows != {len(actual_rows)} rows"]
+    found = []
+    for left, right in zip(normal_rows(expected_rows), normal_rows(actual_rows)):
+        for column, a, b in zip(expected_columns, left, right):
+            same = (math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+                    if isinstance(a, float) and isinstance(b, float) else a == b)
+            if not same:
+                found.append(f"{column}: {a!r} != {b!r} in {left}")
+                break
+        if len(found) >= 5:
+            break
+    return found
