@@ -11,7 +11,7 @@ from data_contracts.settings import get_settings
 from ingestion.sandbox import parse_file, pool_for
 from ingestion.submit import submit
 from ingestion.validate import validate_table
-from ingestion_helpers import PRACTICE, to_csv
+from ingestion_helpers import PRACTICE, WEEKLY, to_csv
 
 PERSON = "Le jeune Karim B., 16 ans, suivi avec sa mère rue des Lilas"
 
@@ -70,3 +70,19 @@ def test_a_practices_file_over_the_free_text_budget_is_refused_without_server_cp
     assert "Contrôle des textes libres interrompu après 1 s" in receipt.errors[0].message
     assert time.monotonic() - started < 30  # budget + parse (+ a first model load), not minutes
     assert (used.ru_utime + used.ru_stime) - (cpu.ru_utime + cpu.ru_stime) < 2.0  # the worker's CPU, not ours
+
+
+def _has_loaded_spacy(pid: int) -> bool:
+    return "/spacy/" in open(f"/proc/{pid}/maps").read()
+
+
+def test_the_ner_model_is_loaded_only_by_the_first_file_whose_text_needs_it(cipd_home, monkeypatch):
+    monkeypatch.setenv("CIPD_PARSE_MEMORY_BYTES", str(1024 * 1024 * 1024 + 4096))  # a pool of its own
+    settings = get_settings()
+    weekly_without_comment = to_csv([dict(WEEKLY, commentaire="")])
+    assert parse_file(weekly_without_comment, "w.csv", "weekly", settings).ok
+    (worker,) = pool_for(settings)._idle.queue
+    assert not _has_loaded_spacy(worker.process.pid)
+    with_a_place = dict(PRACTICE, description="Ateliers avec la mission locale de Pointe-à-Pitre.")
+    assert parse_file(to_csv([with_a_place]), "p.csv", "practices", settings).ok
+    assert _has_loaded_spacy(worker.process.pid) and pool_for(settings)._idle.queue == [worker]
