@@ -8,7 +8,9 @@ Building the serving database once keeps the AppTest suite fast; each test only 
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from real_serving import build_real_serving
 from streamlit.testing.v1 import AppTest
 
 from accounts import users
-from data_contracts.settings import get_settings
+from data_contracts.settings import Settings, get_settings
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,52 @@ def signed_in(serving_home):
             at.switch_page(f"app_pages/{page}.py")
         return at.run()
     return start
+
+
+@pytest.fixture(scope="module")
+def rendered(serving_home):
+    """``rendered(role, page=None, query=None)`` → the page as ``signed_in`` renders it, run once
+    per test module and shared by the tests that only read it (one behaviour per test without
+    one render per behaviour). Tests that click or change the clock use ``signed_in``."""
+    pages: dict[tuple, AppTest] = {}
+
+    def render(role: str, page: str | None = None, query: dict | None = None) -> AppTest:
+        key = (role, page, tuple(sorted((query or {}).items())))
+        if key not in pages:
+            at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT)
+            at.session_state["_cipd_login"] = LOGINS[role]
+            if query:
+                at.query_params.update(query)
+            if page:
+                at.switch_page(f"app_pages/{page}.py")
+            pages[key] = at.run()
+        return pages[key]
+    return render
+
+
+#: 12:30 in Paris on the W48 deadline day (Thursday 26 November 2026).
+AFTER_DEADLINE = datetime(2026, 11, 26, 11, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def after_deadline_home(serving_home, tmp_path_factory) -> Path:
+    """A copy of the session's CIPD_HOME rebuilt and published at 12:30: « En attente » follows
+    the published build's clock, so a page after the deadline needs a build after it."""
+    from orchestration.warehouse.build import build
+    from orchestration.warehouse.publish import publish
+
+    home = tmp_path_factory.mktemp("after_deadline") / "cipd_home"
+    shutil.copytree(serving_home.home, home, symlinks=True)
+    settings = Settings(home=home, now=AFTER_DEADLINE)
+    result = build(settings, unit_tests=False)
+    assert result.success, [(p.name, p.message) for p in result.problems]
+    publish(settings)
+    return home
+
+
+@pytest.fixture
+def after_deadline(after_deadline_home, monkeypatch):
+    """The process environment (read by AppTest's pages) on the after-deadline copy."""
+    monkeypatch.setenv("CIPD_HOME", str(after_deadline_home))
+    monkeypatch.setenv("CIPD_NOW", AFTER_DEADLINE.isoformat())
+    return after_deadline_home
