@@ -198,7 +198,9 @@ def receipts_section(frame: pl.DataFrame, name: str, note: str) -> None:
     if not errors.is_empty():
         st.warning(f"{errors['submission_id'].n_unique()} dépôt(s) refusé(s) : les erreurs "
                    "ci-dessous indiquent la ligne, la colonne et la correction attendue.")
-        table(errors, f"erreurs {name}", covered=1, expected=1)
+        # The widest column the grid offers: French corrections are sentences, not codes.
+        table(errors, f"erreurs {name}", covered=1, expected=1,
+              column_config={"correction": st.column_config.TextColumn("Correction", width="large")})
 
 
 def status_label(frame: pl.DataFrame, column: str = "status") -> pl.DataFrame:

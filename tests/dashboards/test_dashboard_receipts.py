@@ -39,3 +39,14 @@ def test_upload_receipt_block_wraps_long_lines(cipd_home):
     (receipt,) = at.code
     assert receipt.proto.wrap_lines
     assert max(len(line) for line in receipt.value.splitlines()) > 100  # lines that need it
+
+
+def test_receipt_errors_of_a_departement_sheet_give_the_correction_the_widest_column(signed_in):
+    import json
+
+    from real_serving import CANARY
+
+    at = signed_in("national", "fiche_departement", query={"departement": CANARY})
+    (errors,) = [frame for frame in at.dataframe if "correction" in frame.value.columns]
+    config = json.loads(errors.proto.columns)
+    assert config["correction"]["width"] == "large"
