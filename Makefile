@@ -61,18 +61,20 @@ build: install
 run: install
 	$(BIN)/cipd up
 
+# Processes started here, like those `cipd up` starts, create files owner-only (umask 077:
+# DuckDB's write-ahead logs included, docs/hardening.md).
 # Dagster's instance (runs, schedules, sensor cursors) lives under CIPD_HOME/dagster, with the
 # run queue that lets one warehouse writer run at a time (orchestration/instance/dagster_home.py).
 # Its UI only behind the hub's sign-in (docs/operator_plane.md): the daemon, plus the gateway on
 # port 3000 (an `admin` account: `cipd users add LOGIN --role admin`).
 orchestrate: install
-	export DAGSTER_HOME=$$($(BIN)/python -m orchestration.instance.dagster_home); \
+	umask 077; export DAGSTER_HOME=$$($(BIN)/python -m orchestration.instance.dagster_home); \
 	$(BIN)/dagster-daemon run -m orchestration.defs.definitions & daemon=$$!; \
 	trap 'kill $$daemon' EXIT INT TERM; \
 	$(BIN)/python -m orchestration.gateway -m orchestration.defs.definitions
 
 dashboards: install
-	$(BIN)/streamlit run dashboards/app.py
+	umask 077; $(BIN)/streamlit run dashboards/app.py
 
 clean:
 	rm -rf $(VENV) var dbt_project/target dbt_project/logs
