@@ -68,6 +68,10 @@ POSTGRES_MIGRATION = (
     "alter table raw.submissions add column if not exists load_sequence bigserial",
     "create extension if not exists unaccent",
 )
+#: Whether the migration has run: ``alter table`` takes an exclusive lock even when the column
+#: exists, so a build's check would otherwise wait behind every open load transaction.
+_POSTGRES_MIGRATED = ("select count(*) from information_schema.columns where table_schema = 'raw' "
+                      "and table_name = 'submissions' and column_name = 'load_sequence'")
 
 
 def ensure_raw_tables(con: Any, *, postgres: bool = False) -> None:
@@ -78,8 +82,9 @@ def ensure_raw_tables(con: Any, *, postgres: bool = False) -> None:
     con.execute(_ddl("submissions", SUBMISSIONS_COLUMNS))
     con.execute(_ddl("audit_log", AUDIT_COLUMNS))
     con.execute(_ddl("loader_state", STATE_COLUMNS))
-    for statement in POSTGRES_MIGRATION if postgres else ():
-        con.execute(statement)
+    if postgres and not con.execute(_POSTGRES_MIGRATED).fetchone()[0]:
+        for statement in POSTGRES_MIGRATION:
+            con.execute(statement)
 
 
 def create_warehouse(path: Path) -> None:
