@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import grp
 import os
+import stat
 from pathlib import Path
 
 from data_contracts.settings import Settings
@@ -46,6 +47,14 @@ def restrict(path: Path, mode: int = PRIVATE_MODE, *, group: str | None = None) 
 
 
 def restrict_serving(path: Path, settings: Settings) -> Path:
-    """The serving copy: owner-only, or group-readable for ``settings.serving_reader_group``."""
+    """The serving copy: owner-only, or group-readable for ``settings.serving_reader_group``.
+
+    With a group, the folder holding the copy (``CIPD_HOME``, born 0700 under the hub's umask)
+    is handed to that group with only its search bit: the group can open ``serving.duckdb``
+    by name, not list or read anything else there."""
     group = settings.serving_reader_group
+    if group:
+        folder = path.parent
+        os.chown(folder, -1, grp.getgrnam(group).gr_gid)
+        os.chmod(folder, stat.S_IMODE(folder.stat().st_mode) | stat.S_IXGRP)
     return restrict(path, GROUP_READABLE_MODE if group else PRIVATE_MODE, group=group)

@@ -57,6 +57,15 @@ def test_publish_opens_the_serving_copy_to_the_reader_group_when_configured(tmp_
     assert mode(settings.warehouse_path) == 0o600  # the group reads the serving copy only
 
 
+def test_reader_group_can_reach_the_serving_copy_but_not_list_its_folder(tmp_path):
+    group = grp.getgrgid(os.getgid()).gr_name
+    settings = Settings(home=tmp_path / "home", serving_reader_group=group)
+    settings.root.mkdir(mode=0o700)  # as the hub's umask makes it
+    warehouse_with_a_mart(settings)
+    publish(settings)
+    assert mode(settings.root) == 0o710 and settings.root.stat().st_gid == os.getgid()
+
+
 def test_backup_is_owner_only(tmp_path):
     settings = Settings(home=tmp_path)
     create_warehouse(settings.warehouse_path)
