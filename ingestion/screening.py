@@ -55,31 +55,39 @@ def screen_table(kind: str, table: ParsedTable, budget_seconds: float) -> Parsed
 
 def screen_cells(table: ParsedTable, cells: list[tuple[int, str, str]], budget_seconds: float) -> ParsedTable:
     """:func:`screen_table` on cells already listed. Identical texts are screened once (a
-    file repeats its partners)."""
+    file repeats its partners); the model reads the others in batches."""
     deadline = time.monotonic() + budget_seconds
+    distinct = list(dict.fromkeys(text for _number, _column, text in cells))
     verdicts: dict[str, list[free_text.Finding]] = {}
     try:
-        for number, column, text in cells:
-            if text not in verdicts:
-                if time.monotonic() > deadline:
-                    raise BudgetExceeded
-                deadline += _load_model_if_needed(text)
-                verdicts[text] = free_text.find_personal_data(text)
-            findings = verdicts[text]
-            if findings:
-                table.errors.append(ContractError(
-                    row=number, column=column, code="personal_data",
-                    message=free_text.message(findings), value=free_text.masked(findings)))
+        needs = [free_text.needs_model(text) for text in _within(distinct, deadline)]
+        deadline += _load_model(any(needs))
+        for text, findings in zip(distinct, free_text.find_personal_data_in(distinct, needs)):
+            verdicts[text] = findings
+            if time.monotonic() > deadline:
+                raise BudgetExceeded
     except BudgetExceeded:
-        return timed_out(table.format, budget_seconds, (len(verdicts), len({t for _r, _c, t in cells})))
+        return timed_out(table.format, budget_seconds, (len(verdicts), len(distinct)))
+    for number, column, text in cells:
+        if verdicts[text]:
+            table.errors.append(ContractError(
+                row=number, column=column, code="personal_data",
+                message=free_text.message(verdicts[text]), value=free_text.masked(verdicts[text])))
     table.free_text_screened = True
     return table
 
 
-def _load_model_if_needed(text: str) -> float:
-    """Load the NER model on the first text that needs it (once per worker: later calls
-    return at once); the seconds it took, which do not count against the file's budget."""
-    if free_text.load_model.cache_info().currsize or not free_text.needs_model(text):
+def _within(texts: list[str], deadline: float):
+    for text in texts:
+        if time.monotonic() > deadline:
+            raise BudgetExceeded
+        yield text
+
+
+def _load_model(needed: bool) -> float:
+    """Load the NER model when the file's texts need it (once per worker: later calls return
+    at once); the seconds it took, which do not count against the file's budget."""
+    if not needed or free_text.load_model.cache_info().currsize:
         return 0.0
     began = time.monotonic()
     free_text.load_model()

@@ -10,6 +10,8 @@ parse worker (:mod:`ingestion.screening`), never in a server process.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from data_contracts.free_text.finding import LABELS, Finding, mask
 from data_contracts.free_text.names import load_model, name_findings, needs_model
 from data_contracts.free_text.rules import nir_key_is_valid, shaped_findings
@@ -23,15 +25,29 @@ FIX = ("retirez toute information permettant d'identifier une personne (nom, pr�
 SHOWN = 3
 
 
-def find_personal_data(text: str) -> list[Finding]:
+#: Texts the model reads at once: batching reads them about 3× faster than one by one.
+BATCH_SIZE = 32
+
+
+def find_personal_data(text: str, doc=None) -> list[Finding]:
     """Every finding in ``text``, in reading order, overlapping spans once (empty: the text
-    may be kept)."""
-    found = sorted([*shaped_findings(text), *name_findings(text)], key=lambda f: (f.start, -f.end))
+    may be kept). ``doc``: the model's reading of ``text``, when already made."""
+    found = sorted([*shaped_findings(text), *name_findings(text, doc)], key=lambda f: (f.start, -f.end))
     kept: list[Finding] = []
     for finding in found:
         if not kept or finding.start >= kept[-1].end:
             kept.append(finding)
     return kept
+
+
+def find_personal_data_in(texts: list[str], needs: list[bool] | None = None) -> Iterator[list[Finding]]:
+    """:func:`find_personal_data` of each text, in order, lazily: the texts that need the model
+    (``needs``, else :func:`needs_model` of each) are read in batches of :data:`BATCH_SIZE`."""
+    needs = [needs_model(t) for t in texts] if needs is None else needs
+    wanted = [t for t, need in zip(texts, needs) if need]
+    docs = iter(load_model().pipe(wanted, batch_size=BATCH_SIZE)) if wanted else iter(())
+    for text, need in zip(texts, needs):
+        yield find_personal_data(text, next(docs) if need else None)
 
 
 def first_finding(text: str) -> Finding | None:
@@ -52,5 +68,6 @@ def message(findings: list[Finding]) -> str:
             f"données agrégées ; {FIX}")
 
 
-__all__ = ["FIX", "LABELS", "Finding", "find_personal_data", "first_finding", "load_model", "mask",
+__all__ = ["BATCH_SIZE", "FIX", "LABELS", "Finding", "find_personal_data", "find_personal_data_in",
+           "first_finding", "load_model", "mask",
            "masked", "message", "needs_model", "nir_key_is_valid"]

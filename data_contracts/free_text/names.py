@@ -121,8 +121,8 @@ def load_model():
                                       "attribute_ruler", "lemmatizer"])
 
 
-def _model_findings(text: str) -> Iterator[Finding]:
-    for entity in load_model()(text).ents:
+def _model_findings(text: str, doc) -> Iterator[Finding]:
+    for entity in doc.ents:
         if entity.label_ != "PER":
             continue
         words = _CAPITALISED.findall(entity.text)
@@ -135,8 +135,9 @@ def _model_findings(text: str) -> Iterator[Finding]:
         yield Finding("person_name", entity.start_char, entity.end_char, entity.text)
 
 
-def name_findings(text: str) -> Iterator[Finding]:
-    """Every span of ``text`` that names a person, rules first (cheap), then the model."""
+def name_findings(text: str, doc=None) -> Iterator[Finding]:
+    """Every span of ``text`` that names a person, rules first (cheap), then the model
+    (``doc``: the model's reading of ``text`` when the caller already has it)."""
     yield from _rule_findings(text)
-    if needs_model(text):
-        yield from _model_findings(text)
+    if doc is not None or needs_model(text):
+        yield from _model_findings(text, doc if doc is not None else load_model()(text))
