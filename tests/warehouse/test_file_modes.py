@@ -9,12 +9,21 @@ import stat
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from data_contracts.settings import Settings
 from ingestion.raw_tables import create_warehouse
 from orchestration.warehouse.backup import backup_warehouse
 from orchestration.warehouse.publish import publish
 from orchestration.warehouse.rebuild import _set_aside
+
+
+@pytest.fixture(autouse=True)
+def usual_login_umask():
+    """Test the hub's chmods, not a 077 umask left by an in-process ``cipd`` call."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
 
 
 def mode(path: Path) -> int:
@@ -82,9 +91,5 @@ def test_warehouse_set_aside_by_a_rebuild_is_owner_only(tmp_path):
 def test_cli_creates_files_owner_only_whatever_the_login_umask(tmp_path, capsys):
     from cli.main import main
 
-    previous = os.umask(0o022)
-    try:
-        assert main(["template", "weekly", "-o", str(tmp_path / "modele.csv")]) == 0
-        assert mode(tmp_path / "modele.csv") == 0o600  # as DuckDB's .wal files, born 0600
-    finally:
-        os.umask(previous)
+    assert main(["template", "weekly", "-o", str(tmp_path / "modele.csv")]) == 0
+    assert mode(tmp_path / "modele.csv") == 0o600  # as DuckDB's .wal files, born 0600
