@@ -30,21 +30,21 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from data_contracts.free_text.finding import Finding
-from data_contracts.free_text.rules import _LOWER, _UPPER
+from data_contracts.free_text.rules import LOWER, UPPER
 from data_contracts.free_text.vocabulary import (
     CIVILITIES, COMPOUND_ONLY_NAMES, FIRST_NAMES, INSTITUTION_WORDS, INSTITUTIONAL_VOCABULARY, PERSON_NOUNS)
 
 MODEL = "fr_core_news_sm"
-_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
-_WORD = re.compile(rf"[{_UPPER}{_LOWER}'’\-]+")
+_NAME_WORD = rf"[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)*"
+_WORD = re.compile(rf"[{UPPER}{LOWER}'’\-]+")
 _CAPITALISED = re.compile(_NAME_WORD)
 _CIVILITY = re.compile(
     r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in CIVILITIES) + rf")\s+{_NAME_WORD}")
-_NAME_AND_INITIAL = re.compile(rf"(?<![\w-]){_NAME_WORD}\s+[{_UPPER}]\.(?![\w.])")
-_TWO_INITIALS = re.compile(rf"(?<![\w.])[{_UPPER}]\.\s?[{_UPPER}]\.(?!\w|\s?[{_UPPER}]\.)")
+_NAME_AND_INITIAL = re.compile(rf"(?<![\w-]){_NAME_WORD}\s+[{UPPER}]\.(?![\w.])")
+_TWO_INITIALS = re.compile(rf"(?<![\w.])[{UPPER}]\.\s?[{UPPER}]\.(?!\w|\s?[{UPPER}]\.)")
 #: « la famille Nguyen », « les époux Martin »: a family named by its surname.
 _FAMILY = re.compile(rf"\b(?:famille|familles|époux|épouse|veuve|clan)\s+(?P<name>{_NAME_WORD})")
-_NOUN_AND_INITIAL = re.compile(rf"\b(?P<noun>[{_LOWER}]+)\s+(?P<initial>[{_UPPER}])(?:\.|(?=[\s,;)]|$))")
+_NOUN_AND_INITIAL = re.compile(rf"\b(?P<noun>[{LOWER}]+)\s+(?P<initial>[{UPPER}])(?:\.|(?=[\s,;)]|$))")
 #: What ends a sentence (or a list item) before a capitalised word that is not a name.
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n•·*()«»\"“”\-–—])\s*$")
 _SAINTS = frozenset({"saint", "sainte", "st", "ste"})
@@ -53,7 +53,7 @@ _INSTITUTION_REACH = 3
 
 
 def _fold(text: str) -> str:
-    from data_contracts.fields import fold
+    from data_contracts.fields import fold  # lazy: data_contracts.fields imports this package
 
     return fold(text)
 

@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterator
 
 from data_contracts.free_text.finding import Finding
+from data_contracts.free_text.vocabulary import PERSON_NOUNS
 
-_UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ"
-_LOWER = "a-zàâäçéèêëîïôöùûüÿœæ"
+#: Letters of French words, for character classes (upper and lower case).
+UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ"
+LOWER = "a-zàâäçéèêëîïôöùûüÿœæ"
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre")
 
@@ -36,9 +38,9 @@ _AGE = re.compile(
     rf"|(?<!y )\b(?:a|avait|aura|fête\s+ses|fait\s+ses)\s+{_AGE_NUMBER}\s+ans\b(?!\s+(?:de|d'|d’))"
     rf"|\b{_AGE_NUMBER}\s+ans\s+et\s+demi\b", re.IGNORECASE)
 _PERSON_OF_AGE = re.compile(
-    rf"\b(?P<noun>[{_LOWER}-]+)\s+(?:de\s+)?{_AGE_NUMBER}\s+ans\b(?!\s+(?:de|d'|d’))", re.IGNORECASE)
+    rf"\b(?P<noun>[{LOWER}-]+)\s+(?:de\s+)?{_AGE_NUMBER}\s+ans\b(?!\s+(?:de|d'|d’))", re.IGNORECASE)
 _BIRTH = re.compile(
-    rf"(?<![\w-])(?i:née?s?)\s+(?:(?i:en)\s+(?:(?i:{_MONTHS})\s+)?(?:19|20)\d{{2}}|(?i:le)\s+\w|[àa]u?\s+[{_UPPER}])"
+    rf"(?<![\w-])(?i:née?s?)\s+(?:(?i:en)\s+(?:(?i:{_MONTHS})\s+)?(?:19|20)\d{{2}}|(?i:le)\s+\w|[àa]u?\s+[{UPPER}])"
     r"|\b(?i:date|année|annee|lieu)\s+de\s+naissance\b"
     r"|(?<![\w-])(?i:née?)\s*(?:\(e\))?\s*:")
 
@@ -47,7 +49,7 @@ _STREET_TYPES = ("rue|avenue|av\\.|boulevard|bd|bld|impasse|allée|allées|quai|
 #: « rue des Lilas », « 12 avenue Jean Jaurès », « 3 bis, bd Victor Hugo », « 5 place Bellecour ».
 _ADDRESS = re.compile(
     rf"\b\d{{1,4}}\s*(?:bis|ter|[a-d])?,?\s+(?i:{_STREET_TYPES}|place|route|passage|rond-point)\b"
-    rf"|\b(?i:{_STREET_TYPES})\s+(?:(?:de\s+la|de\s+l'|de\s+l’|des|du|de|d'|d’)\s*)?[{_UPPER}\d][\w'’-]*")
+    rf"|\b(?i:{_STREET_TYPES})\s+(?:(?:de\s+la|de\s+l'|de\s+l’|des|du|de|d'|d’)\s*)?[{UPPER}\d][\w'’-]*")
 _ADDRESS_WORDS = re.compile(r"\b(?:domicilié|domiciliée|demeurant|habitant\s+au|réside\s+au|habite\s+au)\b",
                             re.IGNORECASE)
 
@@ -86,8 +88,7 @@ def _matches(kind: str, pattern: re.Pattern, text: str) -> Iterator[Finding]:
 
 
 def _people_of_age(text: str) -> Iterator[Finding]:
-    from data_contracts.free_text.vocabulary import PERSON_NOUNS
-    from data_contracts.fields import fold
+    from data_contracts.fields import fold  # lazy: data_contracts.fields imports this package
 
     for match in _PERSON_OF_AGE.finditer(text):
         if fold(match.group("noun")) in PERSON_NOUNS:
