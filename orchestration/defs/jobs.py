@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dagster import AssetKey, AssetsDefinition, AssetSelection, define_asset_job
 
+from orchestration.defs.document_times import REMINDERS_CRON, SYNTHESIS_CRON, paris_time
 from orchestration.instance.dagster_home import WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE
 
 DOCUMENTS_GROUP = "documents"
@@ -47,10 +48,10 @@ def build_jobs(ingestion: AssetsDefinition, warehouse: AssetsDefinition, serving
     )
     reminders = define_asset_job(
         REMINDERS_JOB_NAME, selection=AssetSelection.assets("reminder_list"),
-        description="Liste des départements à relancer (jour d’échéance, 10 h).")
+        description=f"Liste des départements à relancer (jour d’échéance, {paris_time(REMINDERS_CRON)}).")
     synthesis = define_asset_job(
         SYNTHESIS_JOB_NAME, selection=AssetSelection.assets("weekly_synthesis"),
-        description="Synthèse nationale hebdomadaire (jour d’échéance, 12 h 05).")
+        description=f"Synthèse nationale hebdomadaire (jour d’échéance, {paris_time(SYNTHESIS_CRON)}).")
     monthly = define_asset_job(
         MONTHLY_JOB_NAME, selection=AssetSelection.assets("monthly_report"),
         description="Rapport mensuel au cabinet du ministre.")

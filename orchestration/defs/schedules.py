@@ -34,11 +34,10 @@ from data_contracts.calendar import (
 from data_contracts.settings import Settings
 from orchestration.defs.audit_seal_job import AUDIT_SEAL_CRON, audit_seal
 from orchestration.defs.backup_job import BACKUP_CRON, nightly_backup
+from orchestration.defs.document_times import REMINDERS_CRON, SYNTHESIS_CRON, deadline_day_at
 from orchestration.defs.jobs import MONTHLY_JOB_NAME, REMINDERS_JOB_NAME, SYNTHESIS_JOB_NAME
 
 PARIS_TZ = "Europe/Paris"
-REMINDERS_CRON = "0 10 * * 1-5"  # 10:00 on the deadline day: two hours before the deadline
-SYNTHESIS_CRON = "5 12 * * 1-5"  # 12:05 on the deadline day: just after the deadline
 
 
 def monthly_report_cron(settings: Settings) -> str:
@@ -85,11 +84,11 @@ def _deadline_day_schedule(name: str, cron: str, job_name: str, asset_name: str,
 def build_schedules(settings: Settings) -> list:
     reminder_list_schedule = _deadline_day_schedule(
         "reminder_list_schedule", REMINDERS_CRON, REMINDERS_JOB_NAME, "reminder_list", "reminders",
-        "Jour d'échéance (le jeudi, la veille si le jeudi est férié) à 10 h, heure de Paris : "
+        f"{deadline_day_at(REMINDERS_CRON, settings.holiday_policy)} : "
         "départements sans rapport pour la semaine.", settings)
     weekly_synthesis_schedule = _deadline_day_schedule(
         "weekly_synthesis_schedule", SYNTHESIS_CRON, SYNTHESIS_JOB_NAME, "weekly_synthesis", "synthesis",
-        "Jour d'échéance (le jeudi, la veille si le jeudi est férié) à 12 h 05, heure de Paris : "
+        f"{deadline_day_at(SYNTHESIS_CRON, settings.holiday_policy)} : "
         "synthèse nationale hebdomadaire.", settings)
 
     @schedule(cron_schedule=monthly_report_cron(settings), execution_timezone=PARIS_TZ,

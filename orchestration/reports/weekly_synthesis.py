@@ -1,6 +1,6 @@
 """The national weekly synthesis for the police coordination unit (copy SG-CIPD).
 
-Produced every Thursday at 12:05 Paris time, just after the deadline, and on demand with
+Produced on the deadline day just after the deadline (orchestration.defs.document_times), and on demand with
 ``cipd synthesis --week 2026-W48``. National totals come straight from ``fct_national_weekly``
 (the same figures the dashboards show); the document adds the comparison with last week, a
 12-week chart, compliance per département and région, notable changes and consistency alerts.

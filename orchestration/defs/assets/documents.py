@@ -7,6 +7,7 @@ from pydantic import Field
 
 from data_contracts.calendar import current_month, current_week, now_utc, shift_month
 from orchestration.defs.assets.serving import SERVING_KEY
+from orchestration.defs.document_times import REMINDERS_CRON, SYNTHESIS_CRON, deadline_day_at
 from orchestration.defs.jobs import DOCUMENTS_GROUP
 from orchestration.reports.produce import (
     produce_monthly_report,
@@ -32,8 +33,8 @@ def _document_metadata(produced) -> dict:
 
 
 @asset(deps=[SERVING_KEY], group_name=DOCUMENTS_GROUP, kinds={"csv"},
-       description=("Jour d’échéance (jeudi, ou la veille d’un jeudi férié) à 10 h : départements sans "
-                    "rapport pour la semaine, avec le contact à relancer."))
+       description=(f"{deadline_day_at(REMINDERS_CRON)} : départements sans rapport pour la "
+                    "semaine, avec le contact à relancer."))
 def reminder_list(config: WeekConfig, hub: HubResource) -> MaterializeResult:
     settings = hub.settings()
     produced = produce_reminder_list(settings, config.week or current_week(now_utc(settings.now)))
@@ -49,7 +50,8 @@ def reminder_list(config: WeekConfig, hub: HubResource) -> MaterializeResult:
 
 
 @asset(deps=[SERVING_KEY], group_name=DOCUMENTS_GROUP, kinds={"html", "xlsx"},
-       description="Jeudi 12 h 05 : synthèse nationale hebdomadaire (unité de coordination police, copie SG-CIPD).")
+       description=(f"{deadline_day_at(SYNTHESIS_CRON)} : synthèse nationale hebdomadaire (unité de "
+                    "coordination police, copie SG-CIPD)."))
 def weekly_synthesis(config: WeekConfig, hub: HubResource) -> MaterializeResult:
     settings = hub.settings()
     week = config.week or current_week(now_utc(settings.now))
