@@ -62,8 +62,42 @@ run_launcher:
 """
 
 
+#: On PostgreSQL (``CIPD_WAREHOUSE=postgres``) Dagster keeps its runs, events and schedules in the
+#: hub's database (dagster-postgres), so the daemon, the webserver and the run workers may run
+#: on different hosts. ``postgresql+psycopg2://``: a bare ``postgresql://`` picks psycopg 3, on
+#: which dagster-postgres' ``NOTIFY`` fails and runs never start. The hub's SQLite event-log
+#: tuning does not apply there; the warm run launcher does.
+POSTGRES_STORAGE_YAML = """\
+storage:
+  postgres:
+{connection}
+"""
+
+
+def _postgres_storage(settings: Settings) -> str:
+    """Dagster's storage on the hub's database; a password is read from the environment
+    (``CIPD_PG_PASSWORD``), never written into dagster.yaml."""
+    from storage.engine import sqlalchemy_url
+
+    if not settings.pg_password:
+        return POSTGRES_STORAGE_YAML.format(connection=f'    postgres_url: "{sqlalchemy_url(settings)}"')
+    return POSTGRES_STORAGE_YAML.format(connection="\n".join([
+        "    postgres_db:",
+        f'      hostname: "{settings.pg_host}"',
+        f"      port: {settings.pg_port}",
+        f'      db_name: "{settings.pg_database}"',
+        f'      username: "{settings.pg_user}"',
+        "      password: {env: CIPD_PG_PASSWORD}",
+        "      scheme: postgresql+psycopg2",
+    ]))
+
+
 def dagster_yaml(settings: Settings, event_log_dir: Path) -> str:
-    """The instance configuration for these settings (stock, or stock + the fast-run machinery)."""
+    """The instance configuration for these settings (stock, or stock + the fast-run machinery;
+    on PostgreSQL, Dagster's storage there and the warm launcher only)."""
+    if settings.is_postgres:
+        launcher = FAST_RUNS_YAML[FAST_RUNS_YAML.index("run_launcher:"):] if settings.fast_runs else ""
+        return STOCK_YAML + _postgres_storage(settings) + launcher
     if not settings.fast_runs:
         return STOCK_YAML
     return STOCK_YAML + FAST_RUNS_YAML.format(event_log_dir=event_log_dir)
