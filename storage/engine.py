@@ -61,3 +61,57 @@ def sqlalchemy_url(settings: Settings) -> str:
                 f"?host={quote(settings.pg_host, safe='/')}&port={settings.pg_port}")
     return (f"postgresql+psycopg2://{credentials}@{settings.pg_host}:{settings.pg_port}"
             f"/{settings.pg_database}")
+
+
+def to_pyformat(sql: str, parameters: Any) -> str:
+    """DuckDB's placeholders (``$name`` with a mapping, ``?`` with a list) as psycopg2's; a
+    literal ``%`` (``like '%x'``) doubled, since psycopg2 formats every statement it is given
+    parameters for."""
+    import re
+
+    if not parameters:
+        return sql
+    sql = sql.replace("%", "%%")
+    if isinstance(parameters, dict):
+        return re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", r"%(\1)s", sql)
+    return sql.replace("?", "%s")
+
+
+class ReaderCursor:
+    """One statement's result, read like a DuckDB cursor (``description``, ``fetchall``,
+    ``fetchone``, ``pl()``)."""
+
+    def __init__(self, cursor: Any):
+        self._cursor = cursor
+        self.description = cursor.description
+
+    def fetchall(self) -> list[tuple]:
+        return self._cursor.fetchall()
+
+    def fetchone(self) -> tuple | None:
+        return self._cursor.fetchone()
+
+    def pl(self) -> Any:
+        import polars as pl
+
+        names = [column[0] for column in self.description]
+        return pl.DataFrame(self.fetchall(), schema=names, orient="row", infer_schema_length=None)
+
+
+class ReaderConnection:
+    """The reader role's connection with DuckDB's ``execute(sql, parameters)``, so the SQL that
+    reads the published marts is written once for both engines."""
+
+    def __init__(self, settings: Settings):
+        self._connection = connect(settings, "reader")
+
+    def execute(self, sql: str, parameters: Any = None) -> ReaderCursor:
+        cursor = self._connection.cursor()
+        cursor.execute(to_pyformat(sql, parameters), parameters or None)
+        return ReaderCursor(cursor)
+
+    def cursor(self) -> ReaderConnection:
+        return self
+
+    def close(self) -> None:
+        self._connection.close()

@@ -38,7 +38,17 @@ def serving_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection
     """A read-only connection to the published marts that cannot touch any other file.
 
     Publishing renames a new file over ``serving.duckdb``, so a connection is opened per use
-    (cheap) rather than kept: the next use sees the new file."""
+    (cheap) rather than kept: the next use sees the new file. On PostgreSQL it is the
+    select-only reader role's (``storage.engine.ReaderConnection``: same ``execute`` calls)."""
+    if settings.is_postgres:
+        from storage.engine import ReaderConnection
+
+        connection = ReaderConnection(settings)
+        try:
+            yield connection
+        finally:
+            connection.close()
+        return
     connection = open_read_only(settings.serving_path)
     try:
         yield connection
