@@ -33,6 +33,20 @@ def lock_down(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnectio
     return connection
 
 
+def has_publication(settings: Settings) -> bool:
+    """Whether a build was ever published: ``serving.duckdb`` exists, or on PostgreSQL the
+    ``marts`` schema holds the receipts mart (the reader role sees nothing else)."""
+    if not settings.is_postgres:
+        return settings.serving_path.exists()
+    from storage.engine import ReaderConnection
+
+    connection = ReaderConnection(settings)
+    try:
+        return connection.execute("select to_regclass('marts.fct_submissions') is not null").fetchone()[0]
+    finally:
+        connection.close()
+
+
 @contextmanager
 def serving_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the published marts that cannot touch any other file.

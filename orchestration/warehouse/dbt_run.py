@@ -33,6 +33,11 @@ from orchestration.warehouse.publication import published_submission_ids
 
 
 def is_cold_start(settings: Settings) -> bool:
+    """Nothing published yet, or (DuckDB) no warehouse file: build everything, seeds included."""
+    from storage.published import has_publication
+
+    if settings.is_postgres:
+        return not has_publication(settings)
     return not settings.serving_path.exists() or not settings.warehouse_path.exists()
 
 

@@ -12,12 +12,12 @@ from datetime import datetime, timezone
 
 from data_contracts.settings import Settings
 from ingestion.landing import list_landed
-from storage.published import serving_connection
+from storage.published import has_publication, serving_connection
 
 
 def published_submission_ids(settings: Settings) -> set[str]:
     """Receipts already in the published marts (empty before the first publish)."""
-    if not settings.serving_path.exists():
+    if not has_publication(settings):
         return set()
     with serving_connection(settings) as connection:
         rows = connection.execute("select submission_id from marts.fct_submissions").fetchall()

@@ -29,11 +29,10 @@ def build_serving_asset(mart_keys: Sequence[AssetKey]):
     def serving_marts(hub: HubResource) -> MaterializeResult:
         from orchestration.warehouse.publish import publish
 
-        settings = hub.settings()
-        publish(settings)
+        published = publish(hub.settings())
         return MaterializeResult(metadata={
-            "path": str(settings.serving_path),
-            "size_bytes": settings.serving_path.stat().st_size,
+            "path": str(published.path),
+            "size_bytes": published.size_bytes,
         })
 
     return serving_marts
