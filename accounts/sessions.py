@@ -4,7 +4,7 @@ Why a signed token rather than a server-side session table: the dashboards (Stre
 operator gateway (Dagster) are separate processes; both only need to know *which login* a
 browser proved, and *when*. The token carries the login and its issue time, signed (HMAC,
 ``itsdangerous``) with a key kept in ``CIPD_HOME/secrets/session.key`` (0600, created on first
-use, never in the repository). It expires ``max_age`` after it was issued whatever the
+use, never in the repository). It expires :func:`lifetime` after it was issued whatever the
 browser claims. The role is *not* in the token: every request re-reads the account, so
 removing an account or changing its role takes effect at the next request.
 
@@ -24,8 +24,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from accounts import users
 from data_contracts.settings import Settings
 
-#: How long a sign-in lasts, reloads included (a working day).
-SESSION_LIFETIME = timedelta(hours=8)
+
+def lifetime(settings: Settings) -> timedelta:
+    """How long a sign-in lasts, reloads included (``CIPD_SESSION_LIFETIME_SECONDS``, 8 h)."""
+    return timedelta(seconds=settings.session_lifetime_seconds)
 
 
 def _key_path(settings: Settings) -> Path:
@@ -59,13 +61,14 @@ def issue(settings: Settings, login: str, *, purpose: str) -> str:
     return _serializer(settings, purpose).dumps({"login": users.normalise_login(login)})
 
 
-def account_for_token(settings: Settings, token: str | None, *, purpose: str,
-                      max_age: timedelta = SESSION_LIFETIME) -> users.Account | None:
+def account_for_token(settings: Settings, token: str | None, *,
+                      purpose: str) -> users.Account | None:
     """The account a valid, unexpired token names (re-read from the users file), else None."""
     if not token:
         return None
     try:
-        payload = _serializer(settings, purpose).loads(token, max_age=max_age.total_seconds())
+        payload = _serializer(settings, purpose).loads(
+            token, max_age=lifetime(settings).total_seconds())
     except BadSignature:  # SignatureExpired is a BadSignature too
         return None
     login = payload.get("login") if isinstance(payload, dict) else None

@@ -7,24 +7,31 @@ from the server-side mapping in ``CIPD_HOME/users.toml`` (by verified e-mail add
 from the URL, query parameters or a form field. Local passwords are then disabled.
 
 Local mode (no ``[auth]`` section): a login/password form checked against the argon2 hashes of
-the same file. Either way the account is re-read from the file on every run, so removing a
-user or changing a role takes effect at their next click.
+the same file (:func:`accounts.sign_in.attempt`: throttled and audited); a signed, expiring
+cookie (:mod:`dashboards.session_cookie`) keeps the sign-in across reloads. Either way the
+account is re-read from the file on every run, so removing a user or changing a role takes
+effect at their next click, and a sign-in lasts ``Settings.session_lifetime_seconds`` (a
+ProConnect identity older than that is asked to sign in again).
 """
 
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
 from accounts import sign_in, users
-from dashboards import audit_trail
+from dashboards import audit_trail, session_cookie
 from dashboards.ui import ACCOUNT_KEY
 from data_contracts.settings import get_settings
 
 _LOGIN_KEY = "_cipd_login"
 #: Set once this session's OIDC sign-in (or refusal) is in the audit trail.
 _AUDITED_KEY = "_cipd_sign_in_audited"
+#: This session's cookie state: "written" once the sign-in's cookie is set, "erase" after a
+#: sign-out (the browser still sends the old cookie until the page reloads: ignore it).
+_COOKIE_KEY = "_cipd_session_cookie"
 
 
 def oidc_configured() -> bool:
@@ -34,6 +41,15 @@ def oidc_configured() -> bool:
         return False
 
 
+def oidc_identity_expired(claims: dict) -> bool:
+    """An identity proven longer ago than a sign-in lasts (``auth_time`` or ``iat`` of the ID
+    token, real clock): Streamlit's own cookie would keep it 30 days."""
+    proven_at = claims.get("auth_time") or claims.get("iat")
+    if not isinstance(proven_at, (int, float)):
+        return False
+    return time.time() - proven_at > get_settings().session_lifetime_seconds
+
+
 def signed_in_account() -> users.Account | None:
     """The account of this session, re-read from the users file (None: not signed in)."""
     settings = get_settings()
@@ -41,12 +57,18 @@ def signed_in_account() -> users.Account | None:
         if not st.user.is_logged_in:
             return None
         claims = st.user.to_dict()
-        if claims.get("email_verified") is False:
+        if claims.get("email_verified") is False or oidc_identity_expired(claims):
             return None
         return users.account_for_identity(settings, claims.get("email"))
     login = st.session_state.get(_LOGIN_KEY)
     if not login:
-        return None
+        if st.session_state.get(_COOKIE_KEY) == "erase":
+            return None
+        account = session_cookie.account_from_cookie(settings)
+        if account is not None:  # a reload or a new tab of a signed-in browser
+            st.session_state[_LOGIN_KEY] = account.login
+            st.session_state[_COOKIE_KEY] = "written"
+        return account
     account = users.load_accounts(settings).get(login)
     return account if account and account.password_hash else None
 
@@ -56,11 +78,17 @@ def resolve_session() -> users.Account | None:
     account = signed_in_account()
     if account is None:
         st.session_state.pop(ACCOUNT_KEY, None)
+        if st.session_state.pop(_COOKIE_KEY, None) == "erase":
+            session_cookie.erase()
+            st.session_state[_COOKIE_KEY] = "erase"
     else:
         st.session_state[ACCOUNT_KEY] = account
         if oidc_configured() and not st.session_state.get(_AUDITED_KEY):
             st.session_state[_AUDITED_KEY] = True
             audit_trail.record("sign_in", account.login, "success", account.role, mode="oidc")
+        if not oidc_configured() and st.session_state.get(_COOKIE_KEY) != "written":
+            session_cookie.write(get_settings(), account.login)
+            st.session_state[_COOKIE_KEY] = "written"
     return account
 
 
@@ -69,6 +97,10 @@ def sign_in_page() -> None:
     st.title("Connexion")
     st.write("Plateforme nationale de suivi des cellules de prévention de la radicalisation (CIPD).")
     if oidc_configured():
+        if st.user.is_logged_in and oidc_identity_expired(st.user.to_dict()):
+            st.warning("Votre session a expiré : reconnectez-vous avec ProConnect.")
+            st.button("Se reconnecter avec ProConnect", type="primary", on_click=st.logout)
+            return
         if st.user.is_logged_in:
             if not st.session_state.get(_AUDITED_KEY):
                 st.session_state[_AUDITED_KEY] = True
@@ -81,6 +113,8 @@ def sign_in_page() -> None:
         else:
             st.button("Se connecter avec ProConnect", type="primary", on_click=st.login)
         return
+    if session_cookie.presented_token() and st.session_state.get(_COOKIE_KEY) != "erase":
+        st.warning("Votre session a expiré (ou n'est plus valable) : reconnectez-vous.")
     with st.form("sign-in"):
         login = st.text_input("Identifiant")
         password = st.text_input("Mot de passe", type="password")
@@ -115,6 +149,7 @@ def sign_out() -> None:
         audit_trail.record("sign_out", account.login, "success", account.role)
     st.session_state.pop(_AUDITED_KEY, None)
     st.session_state.pop(_LOGIN_KEY, None)
+    st.session_state[_COOKIE_KEY] = "erase"
     st.session_state.pop(ACCOUNT_KEY, None)
     if oidc_configured():
         st.logout()

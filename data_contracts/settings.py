@@ -69,6 +69,11 @@ class Settings(BaseSettings):
                     "APIs, orchestration/instance/); CIPD_FAST_RUNS=0 writes Dagster's stock "
                     "launcher and storage into dagster.yaml.",
     )
+    session_lifetime_seconds: int = Field(
+        default=8 * 3600, gt=0,
+        description="How long a sign-in lasts, reloads included (local session cookies of the "
+                    "dashboards and of the operator gateway, ProConnect identities); real clock.",
+    )
     # Frozen clock for demos and tests ("as if it were ..."); None means the real clock.
     now: datetime | None = None
     # The warehouse engine: one DuckDB file under CIPD_HOME (default, no server), or a

@@ -2,7 +2,7 @@
 
 The password goes through :func:`accounts.sign_in.attempt` — the same throttle and audit as the
 dashboards. The session cookie is ``HttpOnly`` and ``SameSite=Strict``, ``Secure`` when served
-over HTTPS, and expires with :data:`accounts.sessions.SESSION_LIFETIME`.
+over HTTPS, and expires with :func:`accounts.sessions.lifetime`.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ async def sign_in_submit(request: Request):
                      "rôle « admin ». Utilisez les tableaux de bord.", 403)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(COOKIE, sessions.issue(settings, result.account.login, purpose=PURPOSE),
-                        max_age=int(sessions.SESSION_LIFETIME.total_seconds()), httponly=True,
+                        max_age=settings.session_lifetime_seconds, httponly=True,
                         samesite="strict", secure=request.url.scheme == "https")
     return response
 
