@@ -4,7 +4,7 @@ Why a script: Streamlit gives the app the request's cookies (``st.context.cookie
 the browser session starts) but no way to set one from Python. The token (signed and expiring,
 :mod:`accounts.sessions`) is written by a one-line script rendered once after sign-in
 (``st.html(unsafe_allow_javascript=True)``, in the page itself, no iframe), and removed the
-same way at sign-out. Limits, documented in ``docs/operator_plane.md``: set from a script, the
+same way at sign-out. Limits, documented in ``docs/sign_in.md``: set from a script, the
 cookie cannot be ``HttpOnly``; it is ``SameSite=Strict`` and, over HTTPS, ``Secure``.
 """
 
