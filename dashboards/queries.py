@@ -49,6 +49,15 @@ def current_week() -> str:
     return calendar.current_week(now())
 
 
+def week_deadline(week: str) -> dict:
+    """The week's national deadline and whether the published build's clock has passed it
+    (``dim_week``): pages say « En attente » or « Manquants » as the marts do. Empty when the
+    week is not in the published grid."""
+    rows = fetch("select deadline_at, is_past_deadline from {dim_week} where week_code = $week",
+                 None, week=week).to_dicts()
+    return rows[0] if rows else {}
+
+
 def current_month() -> str:
     return calendar.current_month(now())
 
@@ -110,8 +119,7 @@ def weekly_grid(role: Role, first_week: str, last_week: str) -> pl.DataFrame:
     """Département × week status grid of the role's départements."""
     return fetch("""
         select w.departement_code, d.departement_name, w.week_code,
-               case when w.status = 'missing' and not w.is_past_deadline then 'awaited'
-                    else w.status end as status,
+               case when w.is_awaited then 'awaited' else w.status end as status,
                w.timeliness,
                w.is_received, w.is_nil, w.received_at, w.deadline_at
         from {fct_weekly_reports} as w

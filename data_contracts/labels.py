@@ -80,6 +80,13 @@ STATUS: dict[str, str] = {
     "missing": "Manquant",
 }
 
+
+
+def status_label(status: str, is_awaited: bool | None) -> str:
+    """A report's status as readers see it: « En attente » while the marts say it is awaited."""
+    return STATUS["awaited"] if is_awaited else STATUS[status]
+
+
 #: ``status`` of fct_submissions (receipts).
 RECEIPT_STATUS: dict[str, str] = {"accepted": "Accepté", "rejected": "Refusé", "duplicate": "Doublon"}
 

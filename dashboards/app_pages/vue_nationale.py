@@ -3,9 +3,8 @@
 import polars as pl
 import streamlit as st
 
-from data_contracts.calendar import format_paris, shift_week, weekly_deadline
+from data_contracts.calendar import shift_week
 from data_contracts.labels import WEEKLY_MEASURES
-from data_contracts.settings import get_settings
 from dashboards import charts, queries, ui
 
 WEEKLY_INDICATORS = {key: WEEKLY_MEASURES[key] for key in (
@@ -15,10 +14,13 @@ WEEKLY_INDICATORS = {key: WEEKLY_MEASURES[key] for key in (
 role = ui.current_role()
 ui.require_serving()
 week = queries.current_week()
-deadline = weekly_deadline(week, get_settings().holiday_policy)
-before_deadline = queries.now() < deadline
+# The deadline and whether it has passed come from the published marts (their build's clock),
+# as « En attente » does everywhere else (documents, reminders, the status grid).
+deadline = queries.week_deadline(week)
+before_deadline = deadline.get("is_past_deadline") is False
+due = f" — rapports dus le {ui.paris(deadline['deadline_at'])}" if deadline else ""
 st.title("Vue nationale")
-st.write(f"Semaine en cours : **{week}** — rapports dus le {format_paris(deadline)}.")
+st.write(f"Semaine en cours : **{week}**{due}.")
 
 # --- KPIs of the week -------------------------------------------------------------------
 national = queries.national_weekly(role, week, 52)
@@ -40,15 +42,16 @@ def kpi(column, label, container, delta_color="normal", help=None):
 
 # Before the deadline a report not yet sent is awaited, not missing: comparing it with last
 # week's final count would raise a false alarm every Thursday morning.
-missing_label, missing_help = (
-    ("En attente", f"Rapports pas encore reçus ; l'échéance est le {format_paris(deadline)}.")
-    if before_deadline else ("Manquants", None))
+missing_column, missing_label, missing_help = (
+    ("departements_awaited", "En attente",
+     f"Rapports pas encore reçus ; l'échéance est le {ui.paris(deadline['deadline_at'])}.")
+    if before_deadline else ("departements_missing", "Manquants", None))
 first_row = st.columns(5)
 for (column, label, colour, help_text), box in zip((
         ("departements_received", "Rapports reçus", "normal", None),
         ("departements_on_time", "À l'heure", "normal", None),
         ("departements_late", "En retard", "inverse", None),
-        ("departements_missing", missing_label, "inverse", missing_help),
+        (missing_column, missing_label, "inverse", missing_help),
         ("departements_nil", "Néant", "off", None)), first_row):
     kpi(column, label, box, colour, help_text)
 second_row = st.columns(3)

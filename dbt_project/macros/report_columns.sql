@@ -37,6 +37,7 @@
     cast(sum(case when timeliness = 'late' then 1 else 0 end) as integer) as departements_late,
     cast(sum(case when is_nil then 1 else 0 end) as integer) as departements_nil,
     cast(sum(case when is_received then 0 else 1 end) as integer) as departements_missing,
+    cast(sum(case when is_awaited then 1 else 0 end) as integer) as departements_awaited,
     cast(sum(case when is_received then 1 else 0 end) as double precision) / count(*) as reporting_rate,
     cast(sum(case when timeliness = 'on_time' then 1 else 0 end) as double precision) / count(*) as on_time_rate
 {%- endmacro %}

@@ -20,5 +20,7 @@
     submission_id is not null as is_received,
     coalesce({{ nil_condition }}, false) as is_nil,
     deadline_at <= {{ as_of_utc() }} as is_past_deadline,
-    cast(coalesce(version_count, 0) as integer) as version_count
+    cast(coalesce(version_count, 0) as integer) as version_count,
+    {#- « En attente »: not received and not yet due, by the build's clock (as_of) -#}
+    submission_id is null and deadline_at > {{ as_of_utc() }} as is_awaited
 {%- endmacro %}

@@ -18,8 +18,8 @@ from data_contracts.labels import (
     COVERAGE_COUNTS,
     MONTHLY_MEASURES,
     PARTNERS,
-    STATUS,
     TARGET_PUBLICS,
+    status_label,
 )
 from orchestration.reports import queries
 from orchestration.reports.document import (
@@ -144,7 +144,7 @@ def _fipd_table(rows: list[dict]) -> Table:
 
 
 def _departements_table(rows: list[dict]) -> Table:
-    shown = tuple({**row, "status_label": STATUS[row["status"]]} for row in rows)
+    shown = tuple({**row, "status_label": status_label(row["status"], row["is_awaited"])} for row in rows)
     columns = (
         *WITH_REGION,
         Column("status_label", "Statut", "text"),

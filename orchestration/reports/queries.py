@@ -52,6 +52,7 @@ def weekly_compliance(connection, week: str) -> list[Row]:
             departements.departement_name,
             departements.region_name,
             reports.status,
+            reports.is_awaited,
             reports.first_received_at,
             reports.received_at,
             reports.version_count,
@@ -172,6 +173,7 @@ def missing_weekly_reports(connection, week: str, previous_week: str) -> list[Ro
             departements.departement_name,
             departements.region_name,
             reports.deadline_at,
+            reports.is_awaited,
             previous.timeliness as previous_timeliness
         from marts.fct_weekly_reports as reports
         inner join marts.dim_departement as departements

@@ -40,7 +40,9 @@ def reminder_list(connection, week: str) -> list[Reminder]:
     for row in queries.missing_weekly_reports(connection, week, shift_week(week, -1)):
         previous = row["previous_timeliness"]
         escalate = previous in ("late", "missing")
-        reason = "Aucun rapport reçu pour la semaine"
+        # the marts' is_awaited (the build's clock): still time before the deadline, or not
+        reason = ("Aucun rapport reçu pour la semaine (en attente, échéance à venir)" if row["is_awaited"]
+                  else "Aucun rapport reçu pour la semaine (échéance passée)")
         if previous:
             reason += f" ; semaine précédente : {_PREVIOUS_WEEK[previous]}"
         reminders.append(Reminder(

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from data_contracts.calendar import parse_week, shift_month, shift_week, week_monday, week_thursday
-from data_contracts.labels import COVERAGE, COVERAGE_COUNTS, STATUS, WEEKLY_MEASURES
+from data_contracts.labels import COVERAGE, COVERAGE_COUNTS, WEEKLY_MEASURES, status_label
 from orchestration.reports import queries
 from orchestration.reports.document import (
     DEPARTEMENT_COLUMNS,
@@ -110,7 +110,7 @@ def _trend_table(trend: list[dict]) -> Table:
 
 
 def _compliance_table(rows: list[dict]) -> Table:
-    shown = tuple({**row, "status_label": STATUS[row["status"]]} for row in rows)
+    shown = tuple({**row, "status_label": status_label(row["status"], row["is_awaited"])} for row in rows)
     columns = (
         *WITH_REGION,
         Column("status_label", "Statut", "text"),
@@ -123,7 +123,8 @@ def _compliance_table(rows: list[dict]) -> Table:
     return Table("compliance", "Conformité par département", "Remise des rapports par département",
                  columns, shown,
                  note="À l'heure / en retard : selon le premier dépôt par rapport à l'échéance ; "
-                      "néant : rapport sans nouveau signalement ; manquant : aucun rapport reçu.")
+                      "néant : rapport sans nouveau signalement ; en attente : aucun rapport reçu, "
+                      "échéance à venir ; manquant : aucun rapport reçu, échéance passée.")
 
 
 def _regions_table(rows: list[dict]) -> Table:

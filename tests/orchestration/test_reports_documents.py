@@ -10,7 +10,7 @@ import pytest
 from landing_scenario import DEPARTEMENTS, LATE, NIL, NOT_SENT, PRACTICE_TITLE, monthly_figures, weekly_figures
 from python_calamine import CalamineWorkbook
 
-from data_contracts.labels import COVERAGE_COUNTS, MONTHLY_MEASURES, STATUS, WEEKLY_MEASURES
+from data_contracts.labels import COVERAGE_COUNTS, MONTHLY_MEASURES, WEEKLY_MEASURES, status_label
 from orchestration.reports.produce import produce_monthly_report, produce_reminder_list, produce_weekly_synthesis
 from orchestration.reports.reminders import CELL_CONTACT, ESCALATION_CONTACT
 from orchestration.reports.source import ReportError
@@ -94,11 +94,12 @@ def test_the_document_is_stamped_with_the_state_of_knowledge(synthesis):
 def test_the_compliance_table_has_every_departement_with_its_status(synthesis, built_hub):
     rows = {row["departement_code"]: row for row in parse(synthesis.html).tables["compliance"]}
     assert len(rows) == 101
-    marts = {r["departement_code"]: r["status"] for r in built_hub.rows(
-        "select departement_code, status from marts.fct_weekly_reports where week_code = $week", week=WEEK)}
-    assert {code: row["status_label"] for code, row in rows.items()} == {
-        code: STATUS[status] for code, status in marts.items()}
-    assert rows["13"]["status_label"] == "Manquant" and rows["01"]["status_label"] == "À l'heure"
+    marts = {r["departement_code"]: status_label(r["status"], r["is_awaited"]) for r in built_hub.rows(
+        "select departement_code, status, is_awaited from marts.fct_weekly_reports where week_code = $week",
+        week=WEEK)}
+    assert {code: row["status_label"] for code, row in rows.items()} == marts
+    # built Thursday 10:00, before the W48 deadline: a report not yet sent is awaited
+    assert rows["13"]["status_label"] == "En attente" and rows["01"]["status_label"] == "À l'heure"
 
 
 def test_the_chart_covers_twelve_weeks(synthesis):

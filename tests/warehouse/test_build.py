@@ -94,6 +94,19 @@ def test_national_week_counts_and_rates(built_warehouse):
     assert empty["departements_received"] == 0 and empty["nouveaux_signalements"] is None
 
 
+def test_reports_not_received_are_awaited_only_until_their_deadline(built_warehouse):
+    # The build's clock: Thursday of W48 before noon. W47 is overdue, W48 still awaited.
+    rows = dict(built_warehouse.rows(
+        "select week_code, departements_awaited from marts.fct_national_weekly "
+        "where week_code in ('2026-W47', '2026-W48')"))
+    missing_w48 = built_warehouse.rows(
+        "select count(*) from marts.fct_weekly_reports where week_code = '2026-W48' and is_awaited")[0][0]
+    assert rows == {"2026-W47": 0, "2026-W48": missing_w48} and missing_w48 > 0
+    (overdue,) = built_warehouse.rows(
+        "select count(*) from marts.fct_weekly_reports where is_awaited and is_past_deadline")[0]
+    assert overdue == 0
+
+
 def test_regional_week_covers_only_the_regions_departements(built_warehouse):
     # Ain (01) and Allier (03) are in Auvergne-Rhône-Alpes (84, 12 départements).
     row = built_warehouse.one(
