@@ -39,9 +39,13 @@ def restrict(path: Path, mode: int = PRIVATE_MODE, *, group: str | None = None) 
     """Set ``path``'s mode (and that of its ``.wal``, if any) and, given a group, its group."""
     gid = grp.getgrnam(group).gr_gid if group else -1
     for target in (path, path.with_name(path.name + ".wal")):
-        if target.exists():
-            if gid != -1:
-                os.chown(target, -1, gid)
+        try:
+            status = target.stat()
+        except FileNotFoundError:
+            continue
+        if gid != -1 and status.st_gid != gid:
+            os.chown(target, -1, gid)
+        if stat.S_IMODE(status.st_mode) != mode:  # already right: no write (read-only mounts)
             os.chmod(target, mode)
     return path
 
