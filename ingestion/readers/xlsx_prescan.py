@@ -192,7 +192,7 @@ def prescan(content: bytes, kind: str, label: str, max_rows: int) -> PrescanResu
         if len(sheet_infos) > 1:  # which one a reader opens is its own business: refuse
             raise _too_complex(f"{len(sheet_infos)} parties de l'archive portent le nom de la feuille")
         for info in infos:  # every XML part calamine may read must be entity-free
-            if info.filename.endswith((".xml", ".rels")) and info not in sheet_infos:
+            if info.filename.lower().endswith((".xml", ".rels")) and info not in sheet_infos:
                 for _ in _scan_xml(archive, info):
                     pass
         return _scan_sheet(archive, sheet_infos[0], name, max_rows)

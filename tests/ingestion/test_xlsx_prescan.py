@@ -58,6 +58,14 @@ def test_prescan_follows_an_unusual_spelling_of_the_sheet_path_to_the_sheet(targ
     assert refusal(handmade_xlsx(far_below, target=target)) == "too_many_rows"
 
 
+def test_prescan_refuses_entities_in_a_part_whose_extension_is_upper_case():
+    laughs = ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY lol "lol">]>'
+              '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    workbook = handmade_xlsx("", members={"xl/worksheets/sheet1.xml": HARMLESS,
+                                          "xl/sharedStrings.XML": laughs})
+    assert refusal(workbook) == "unsafe_file"
+
+
 def test_canonical_part_folds_dots_backslashes_slash_and_case():
     assert {canonical_part(name) for name in (
         "xl/worksheets/sheet1.xml", "/xl/./worksheets/sheet1.xml", "xl/../xl/worksheets/sheet1.xml",
