@@ -4,6 +4,7 @@ callers, and every mutation of a signed-in admin is in the hub's audit journal."
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -164,3 +165,35 @@ def test_gateway_audits_a_wrong_password(gateway):
     assert response.status_code == 401
     failures = [e for e in _events(settings, "sign_in") if e["outcome"] == "failure"]
     assert failures[-1]["detail"]["channel"] == "operator"
+
+
+def _ws_url(base: str) -> str:
+    return base.replace("http://", "ws://") + "/graphql"
+
+
+def test_gateway_refuses_dagster_websocket_when_anonymous(gateway):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    base, _ = gateway
+    with pytest.raises(InvalidStatus) as refused:
+        connect(_ws_url(base), subprotocols=["graphql-ws"], open_timeout=10)
+    assert refused.value.response.status_code == 403
+
+
+def test_gateway_closes_a_websocket_that_carries_a_mutation(gateway):
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    base, settings = gateway
+    with _signed_in(base, ADMIN, ADMIN_PASSWORD) as admin:
+        cookie = f"cipd_operator_session={admin.cookies['cipd_operator_session']}"
+    with connect(_ws_url(base), subprotocols=["graphql-ws"], open_timeout=10,
+                 additional_headers={"Cookie": cookie}) as socket_:
+        socket_.send(json.dumps({"type": "connection_init", "payload": {}}))
+        socket_.send(json.dumps({"type": "start", "id": "1", "payload": {
+            "query": STOP_SENSOR, "variables": {"id": "x"}}}))
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                socket_.recv(timeout=10)
+    assert closed.value.rcvd.code == 4403
