@@ -81,10 +81,12 @@ def _publish(args: argparse.Namespace) -> int:
 
 def _generated_dbt_files() -> list[tuple[Path, Callable[[], str], Callable[[], Path]]]:
     """The dbt project files derived from Python: (path, render, write)."""
-    from orchestration.warehouse.dbt_rules import RULES_SQL, render_rules_sql, write_rules_sql
+    from orchestration.warehouse import dbt_rules
     from orchestration.warehouse.dbt_sources import SOURCES_YML, render_sources_yml, write_sources_yml
 
-    return [(SOURCES_YML, render_sources_yml, write_sources_yml), (RULES_SQL, render_rules_sql, write_rules_sql)]
+    return [(SOURCES_YML, render_sources_yml, write_sources_yml),
+            (dbt_rules.RULES_SQL, dbt_rules.render_rules_sql, dbt_rules.write_rules_sql),
+            (dbt_rules.CALENDAR_SQL, dbt_rules.render_calendar_sql, dbt_rules.write_calendar_sql)]
 
 
 def _dbt_sources(args: argparse.Namespace) -> int:

@@ -18,7 +18,9 @@ from urllib.parse import unquote, urlsplit
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-HolidayPolicy = Literal["keep", "previous_working_day", "next_working_day"]
+from data_contracts.calendar import HOLIDAY_POLICIES
+
+HolidayPolicy = Literal[HOLIDAY_POLICIES]  # the list lives in data_contracts.calendar
 Warehouse = Literal["duckdb", "postgres"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -41,3 +41,10 @@ def test_committed_quality_rule_macros_are_the_generated_ones():
 
     assert RULES_SQL.read_text(encoding="utf-8") == render_rules_sql(), (
         "dbt_project/macros/quality_rules.sql is stale: run `cipd dbt-sources`")
+
+
+def test_committed_calendar_macros_are_the_generated_ones():
+    from orchestration.warehouse.dbt_rules import CALENDAR_SQL, render_calendar_sql
+
+    assert CALENDAR_SQL.read_text(encoding="utf-8") == render_calendar_sql(), (
+        "dbt_project/macros/calendar_settings.sql is stale: run `cipd dbt-sources`")
