@@ -19,7 +19,8 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import api, burst, dashboards, free_text, incremental, rebuild, receipt, upload_to_dashboard
+from bench import (
+    api, burst, dashboards, disclosure, free_text, incremental, rebuild, receipt, upload_to_dashboard)
 from bench.figures import Figure, failed_figure, render_table, write_json
 from bench.homes import BenchHomes
 
@@ -44,6 +45,7 @@ BENCHMARKS = (
     ("P5", dashboards, [("P5a", "page queries ×100, worst p95", "ms", "<=", 100, "value"),
                         ("P5b", "page render ×100, cached", "ms", "<=", 300, "value"),
                         ("P5c", "page render ×100, cold", "ms", "<=", 2000, "value")]),
+    ("P9", disclosure, [("P9", "disclosure audit, 119 roles × 52 weeks", "s", "<=", 600, "value")]),
     ("P2", upload_to_dashboard, [("P2a", "upload → dashboard via Dagster, p50", "s", "<=", 15, "value"),
                                  ("P2b", "upload → dashboard via Dagster, p95", "s", "<=", 30, "value")]),
 )
@@ -69,7 +71,7 @@ def _profiled(target: str, folder: Path, enabled: bool):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="", help="comma-separated targets (P1..P6); default all")
+    parser.add_argument("--only", default="", help="comma-separated targets (e.g. P1,P9); default all")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--profile", action="store_true",
                         help="profile each benchmark with pyinstrument (bench/results/<target>.profile.txt)")

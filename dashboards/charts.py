@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from dashboards.small_counts import NOT_RECEIVED_LABEL, SECRET_LABEL, secret_mask
 from dashboards.ui import STATUS_COLOURS
 
 GEOJSON_PATH = Path(__file__).parent / "static" / "departements.geojson"
@@ -60,6 +61,19 @@ def choropleth(frame: pl.DataFrame, indicator: str, label: str) -> go.Figure:
         color_continuous_scale=MAP_COLOURS, labels={indicator: label, "departement_code": "Code"},
         map_style="white-bg", center={"lat": 46.6, "lon": 2.4}, zoom=4.4, height=600,
     )
+    # Hidden cells and missing reports each get their own colour and legend entry (both are
+    # null, and the colour scale alone would leave both white).
+    secret = secret_mask(metro, indicator)
+    missing = metro[indicator].is_null() & ~secret
+    for flags, label, colour in ((secret, SECRET_LABEL, "#9e9e9e"), (missing, NOT_RECEIVED_LABEL, "#ffffff")):
+        codes = metro.filter(flags)["departement_code"].to_list()
+        if codes:
+            fig.add_trace(go.Choroplethmap(
+                geojson=GEOJSON_URL if served else departements_geojson(), locations=codes,
+                featureidkey="properties.code", z=[0] * len(codes),
+                colorscale=[[0, colour], [1, colour]], showscale=False, name=label, showlegend=True,
+                marker_line_color="#9e9e9e", hovertemplate=f"%{{location}} — {label}<extra></extra>"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.02})
     # Every metropolitan boundary as a grey base layer, so a map of a few départements
     # (a regional role, missing reports) still reads as France.
     fig.update_layout(map_layers=[{"source": GEOJSON_URL if served else _metro_geojson(),
@@ -91,8 +105,27 @@ def trend(frame: pl.DataFrame, x: str, series: dict[str, str], title: str,
         fig.update_layout(height=220 * len(series) + 80, showlegend=False)
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    _mark_secrets(fig, frame, x, series)
     fig.update_xaxes(type="category")
     return _layout(fig, title)
+
+
+def _mark_secrets(fig: go.Figure, frame: pl.DataFrame, x: str, series: dict[str, str]) -> None:
+    """A grey cross on the axis where a value is hidden (secret statistique), in the legend
+    once: a gap alone would read as a missing report."""
+    axes = {t.name: (t.xaxis, t.yaxis) for t in fig.data}
+    shown = False
+    for column, label in series.items():
+        flags = secret_mask(frame, column)
+        if not flags.any():
+            continue
+        xaxis, yaxis = axes.get(label, ("x", "y"))
+        fig.add_trace(go.Scatter(
+            x=frame.filter(flags)[x].to_list(), y=[0] * int(flags.sum()), mode="markers",
+            marker={"symbol": "x", "color": "#616161", "size": 9}, name=SECRET_LABEL,
+            legendgroup="secret", showlegend=not shown, xaxis=xaxis, yaxis=yaxis,
+            hovertemplate=f"%{{x}} — {label} : {SECRET_LABEL}<extra></extra>"))
+        shown = True
 
 
 @st.cache_data(**_FIGURE_CACHE)

@@ -10,8 +10,10 @@ Why it is built this way:
   départements, a regional one only its regions, national totals and calendars are shared).
   A placeholder not listed in :data:`MART_SCOPES` is refused, so a new mart is unreadable until
   someone decides who may see it. Pages call the query functions and never write SQL, so they
-  cannot forget the filter. Below national, :func:`fetch` then hides small counts
-  (:mod:`dashboards.small_counts`), so pages and downloads only ever hold protected figures.
+  cannot forget the filter. Below national, :func:`fetch` then hides small counts: the
+  weekly cells the role's protection decided once over everything it sees
+  (:mod:`dashboards.protection`), the per-result rule (:mod:`dashboards.small_counts`) for the
+  rest, so pages and downloads only ever hold protected figures.
 * One read-only connection per published file (``storage.published.lock_down``: a query cannot
   read or write anything but the marts). Publishing renames a new file over ``serving.duckdb``;
   the file's identity (inode, mtime, size) is part of the cache keys, so the next query after a
@@ -32,7 +34,7 @@ import polars as pl
 import streamlit as st
 
 from accounts.roles import Role
-from dashboards import small_counts
+from dashboards import protection
 from data_contracts.settings import Settings, get_settings
 from storage.published import lock_down
 
@@ -210,7 +212,19 @@ def fetch(sql: str, role: Role | None, **params) -> pl.DataFrame:
     practice_columns = _columns("fct_good_practices", serving) if "{fct_good_practices}" in sql else ()
     final_sql, bound = scoped(sql, role, params, practice_columns)
     frame = _run(final_sql, tuple(sorted((k, _hashable(v)) for k, v in bound.items())), serving)
-    return small_counts.protect(frame, role)
+    linked = None if role is None or role.is_national else _linked(serving, str(role))
+    return protection.protect(frame, role, linked)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _linked(serving: ServingFile, role: str) -> protection.LinkedProtection:
+    """The role's cells hidden over every week it can see, decided once per published file
+    (:mod:`dashboards.protection`): every page and download then hides the same cells."""
+    cur = cursor(serving)
+    try:
+        return protection.decide(cur, Role.parse(role), get_settings().small_count_threshold)
+    finally:
+        cur.close()
 
 
 def _hashable(value):

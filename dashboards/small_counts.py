@@ -41,9 +41,20 @@ DERIVED = {
     "expected_suivis_en_cours": ("previous_week_suivis_en_cours", "nouveaux_signalements", "suivis_clos"),
 }
 PERIOD_COLUMNS = ("week_code", "month_code")
+#: How a hidden cell reads in tables, downloads and charts below national, and how a count
+#: nobody sent reads (one convention everywhere).
+SECRET = "s"
+NOT_RECEIVED = "—"
+SECRET_LABEL = "s : secret statistique"
+NOT_RECEIVED_LABEL = "— : non reçu"
 #: Shown in the sidebar to readers below national.
-NOTE = ("Secret statistique : les effectifs de 1 à {threshold} sont masqués (cellules vides), "
-        "ainsi que ceux qui permettraient de les retrouver à partir d'un total.")
+NOTE = ("Secret statistique : les effectifs de 1 à {threshold} sont masqués et notés « s », ainsi "
+        "que ceux qui permettraient de les retrouver (par un total, une autre semaine ou le stock). "
+        "« — » : aucun rapport reçu. Un département voit ses propres chiffres exacts.")
+#: Which column says a row's counts were received (so that a null count is a secret), per
+#: column prefix; any other count column looks at the first of ``PRESENCE`` in the result.
+PRESENCE_BY_PREFIX = {"month_": "is_month_received", "weeks_": "weeks_received"}
+PRESENCE = ("is_received", "departements_received", "departements_recus")
 
 
 @cache
@@ -61,15 +72,32 @@ def group_totals(frame: pl.DataFrame, role: Role) -> list[str] | None:
     return [c for c in PERIOD_COLUMNS if c in frame.columns]
 
 
-def protect(frame: pl.DataFrame, role: Role | None) -> pl.DataFrame:
+def protect(frame: pl.DataFrame, role: Role | None, decided: frozenset[str] = frozenset()) -> pl.DataFrame:
     """``frame`` as ``role`` may see it: unchanged for the national role, small counts
-    suppressed below national and for queries made before anyone signs in (``role=None``)."""
+    suppressed below national and for queries made before anyone signs in (``role=None``).
+    ``decided``: columns already protected for the whole view (:mod:`dashboards.protection`),
+    left as they are (a derived column still follows its sources)."""
     if (role is not None and role.is_national) or frame.is_empty():
         return frame
     threshold = get_settings().small_count_threshold
     group_by = group_totals(frame, role) if role is not None else None
-    return suppress(frame, count_columns(), threshold, row_totals=ROW_TOTALS, group_by=group_by,
-                    derived=DERIVED).frame
+    columns = [c for c in count_columns() if c not in decided]
+    row_totals = [r for r in ROW_TOTALS if r.total not in decided and not set(r.parts) & decided]
+    protected = suppress(frame, columns, threshold, row_totals=row_totals, group_by=group_by,
+                         derived=DERIVED).frame
+    return hide_derived(protected)
+
+
+def hide_derived(frame: pl.DataFrame) -> pl.DataFrame:
+    """A derived column is hidden wherever one of its sources is null (hidden, or nothing
+    received: then it is null already)."""
+    for column, sources in DERIVED.items():
+        present = [s for s in sources if s in frame.columns]
+        if column in frame.columns and present:
+            frame = frame.with_columns(
+                pl.when(pl.any_horizontal(pl.col(s).is_null() for s in present))
+                .then(None).otherwise(pl.col(column)).alias(column))
+    return frame
 
 
 def note(role: Role) -> str | None:
@@ -77,3 +105,37 @@ def note(role: Role) -> str | None:
     if role.is_national:
         return None
     return NOTE.format(threshold=get_settings().small_count_threshold)
+
+
+def _received(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """True where ``column``'s row had something to show (then a null is a hidden cell)."""
+    presence = next((p for prefix, p in PRESENCE_BY_PREFIX.items() if column.startswith(prefix)), None)
+    candidates = [presence] if presence in frame.columns else [p for p in PRESENCE if p in frame.columns]
+    if not candidates:
+        return pl.lit(True)  # a result without coverage columns lists received rows only
+    marker = candidates[0]
+    if frame.schema[marker] == pl.Boolean:
+        return pl.col(marker).fill_null(False)
+    return pl.col(marker).fill_null(0) > 0
+
+
+def mark_secret(frame: pl.DataFrame, role: Role | None) -> pl.DataFrame:
+    """``frame`` as a table or a download shows it below national: a hidden count reads
+    :data:`SECRET`, a count nobody sent :data:`NOT_RECEIVED` (the columns become text)."""
+    if role is None or role.is_national or frame.is_empty():
+        return frame
+    columns = [c for c in (*count_columns(), *DERIVED) if c in frame.columns
+               and frame.schema[c].is_numeric()]
+    return frame.with_columns(
+        pl.when(pl.col(c).is_not_null()).then(pl.col(c).cast(pl.String))
+        .when(_received(frame, c)).then(pl.lit(SECRET))
+        .otherwise(pl.lit(NOT_RECEIVED)).alias(c)
+        for c in columns)
+
+
+def secret_mask(frame: pl.DataFrame, column: str) -> pl.Series:
+    """True where ``column`` is a hidden count (null in a row that was received): what a
+    chart marks and a map colours apart."""
+    if column not in frame.columns:
+        return pl.Series([False] * frame.height)
+    return frame.select((pl.col(column).is_null() & _received(frame, column)).alias(column))[column]

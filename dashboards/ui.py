@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 
 from accounts.roles import Role
-from dashboards import audit_trail, queries, serving
+from dashboards import audit_trail, queries, serving, small_counts
 from dashboards.exports import to_csv_bytes, to_xlsx_bytes
 from data_contracts import labels
 from data_contracts.calendar import PARIS, format_paris
@@ -132,6 +132,10 @@ def downloads(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str) -> No
     """The table behind a figure, as CSV and XLSX (cells neutralised by :mod:`exports`);
     ``frame`` may be a function, read only when the user clicks."""
     base = slug(name)
+    role = current_role()
+    table = frame
+    frame = ((lambda: small_counts.mark_secret(table(), role)) if callable(table)
+             else small_counts.mark_secret(table, role))  # « s » and « — » in the files too
     left, right = st.columns(2)
     left.download_button("Télécharger (CSV)", audited_export(frame, f"{base}.csv", to_csv_bytes),
                          file_name=f"{base}.csv", mime="text/csv", key=f"csv-{base}",
@@ -147,15 +151,17 @@ def figure(fig, frame: pl.DataFrame, name: str, covered: int | None = None,
     st.plotly_chart(fig, width="stretch", key=f"chart-{slug(name)}")
     caption(covered, expected, note)
     with st.expander(f"Tableau : {name}"):
-        st.dataframe(frame, hide_index=True, width="stretch", column_config=_headers(frame, None))
+        shown = small_counts.mark_secret(frame, current_role())
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=_headers(shown, None))
         downloads(frame, name)
 
 
 def table(frame: pl.DataFrame, name: str, covered: int | None = None,
           expected: int | None = None, note: str = "", column_config: dict | None = None) -> None:
     """A table figure: shown, captioned, downloadable."""
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config=_headers(frame, column_config))
+    shown = small_counts.mark_secret(frame, current_role())
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config=_headers(shown, column_config))
     caption(covered, expected, note)
     downloads(frame, name)
 

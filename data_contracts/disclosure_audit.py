@@ -68,6 +68,8 @@ class AuditResult:
     narrowest: Interval | None = None
     seconds: float = 0.0
     solves: int = 0
+    #: Rounds of :func:`repair_region_view` that led to this audit (0: none).
+    repair_rounds: int = 0
     #: The region view's solved bounds and model (what a repair reads).
     bounds: dict = field(default_factory=dict, repr=False)
     model: list = field(default_factory=list, repr=False)
@@ -92,6 +94,7 @@ class AuditResult:
                 "narrowest_width": None if self.narrowest is None else (
                     None if math.isinf(self.narrowest.width) else round(float(self.narrowest.width), 3)),
                 "seconds": round(self.seconds, 3), "solves": self.solves,
+                "repair_rounds": self.repair_rounds,
                 "disclosed_cells": [cell(i) for i in self.disclosed[:20]]}
 
 
@@ -432,19 +435,20 @@ def _loosening_cell(relations_of: list[LinearRelation], values: Mapping[Cell, in
 
 
 def repair_region_view(panel: RegionPanel, threshold: int, weeks: int | None = None,
-                       rounds: int = 30) -> tuple[set[Cell], int]:
+                       rounds: int = 30) -> tuple[set[Cell], AuditResult]:
     """The region view's protection (:func:`protect_region_view`) made to pass this audit:
     while a cell is disclosed, hide a visible cell of a relation that bounds it, and apply
-    the rules again. Returns the hidden cells and the rounds it took. The rules leave few
+    the rules again. Returns the hidden cells and the last (clean) audit. The rules leave few
     such cells (two-way patterns of a week's regional total against several départements'
     spans); a round hides one cell per disclosed cell, and hiding only adds, so it ends."""
     units = set(panel.units())
     extra: set[Cell] = set()
     for round_number in range(1, rounds + 1):
         hidden = protect_region_view(panel, threshold, extra)
-        result = audit_region_view(panel, hidden, threshold, "repair", weeks)
+        result = audit_region_view(panel, hidden, threshold, f"region:{panel.region}", weeks)
+        result.repair_rounds = round_number
         if not result.disclosed:
-            return hidden, round_number
+            return hidden, result
         for interval in result.disclosed:
             binding = result.bounds[interval.cell].binding
             cell = _loosening_cell([result.model[i] for i in binding], panel.values, hidden | extra, units)

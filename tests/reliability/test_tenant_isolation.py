@@ -1,7 +1,8 @@
 """Tenant isolation and small counts end to end, on the real marts the Thursday burst built and
 published: a département's (or a region's) reader never sees, on any page or in any download,
 a row of another département (canary values searched in everything), never sees a count from
-1 to the threshold, and every download is in the audit trail. The national role is the
+1 to the threshold that it did not send (its own figures are exact; hidden cells read « s »),
+and every download is in the audit trail. The national role is the
 positive control: it does see the canary.
 """
 
@@ -107,9 +108,34 @@ def test_below_national_no_other_departement_and_no_small_count(published, downl
     for frame in shown_frames(at) + [pl.read_csv(io.BytesIO(c), separator=";", encoding="utf8-lossy",
                                                  infer_schema_length=None)
                                      for n, c in downloads if n.endswith(".csv")]:
+        frame = not_own(frame, role, page)
         for column in counts & set(frame.columns):
-            values = [v for v in frame[column].to_list() if isinstance(v, (int, float))]
+            values = [v for v in map(as_count, frame[column].to_list()) if v is not None]
             assert not any(is_small(v, threshold) for v in values), (role, page, column, values)
+
+
+def as_count(value) -> float | None:
+    """A count as a table or a CSV shows it: a number, or text (« s » and « — » are not)."""
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(str(value).replace(",", "."))
+    except ValueError:
+        return None
+
+
+def not_own(frame: pl.DataFrame, role: str, page: str) -> pl.DataFrame:
+    """The rows a département reader did not send: its own figures are shown exactly (it sent
+    them; its sheet holds nothing else, the canary search above makes sure); elsewhere a
+    result without a département column holds totals (region, nation)."""
+    kind, _, code = role.partition(":")
+    if kind == "departement" and page == "fiche_departement":
+        return frame.clear()
+    if kind == "departement" and "departement_code" in frame.columns:
+        return frame.filter(pl.col("departement_code").cast(pl.String) != code)
+    if kind == "departement" and "region_code" in frame.columns and "week_code" not in frame.columns:
+        return frame.clear()  # sums over the reader's own départements (its monthly figures)
+    return frame
 
 
 def test_the_national_role_sees_the_canary_and_exact_small_counts(published, downloads):
@@ -122,14 +148,22 @@ def test_the_national_role_sees_the_canary_and_exact_small_counts(published, dow
     assert small, "the national role sees exact counts, small ones included"
 
 
-def test_a_departements_own_small_counts_are_hidden_not_dropped(published, downloads):
-    """The check above is not vacuous: the département sheet does carry count columns, some of
-    whose cells are hidden (empty) while the rows stay."""
-    at = run_page("departement:69", "fiche_departement")
+def test_a_regions_small_counts_read_s_and_rows_stay(published, downloads):
+    """The check above is not vacuous: the sheet a region reads carries count columns, some
+    of whose cells are hidden (« s ») while the rows stay."""
+    at = run_page("region:84", "fiche_departement")
     counts = set(count_columns())
     columns = [(frame, c) for frame in shown_frames(at) for c in counts & set(frame.columns)]
     assert columns
-    assert any(frame[c].null_count() for frame, c in columns)
+    assert any("s" in frame[c].cast(pl.String).to_list() for frame, c in columns)
+
+
+def test_a_departement_reads_its_own_small_counts_exactly(published, downloads):
+    at = run_page("departement:69", "fiche_departement")
+    counts = set(count_columns())
+    small = [v for frame in shown_frames(at) for c in counts & set(frame.columns)
+             for v in map(as_count, frame[c].to_list()) if v is not None and is_small(v, 10)]
+    assert small, "a département sees its own figures, small ones included"
 
 
 def test_every_download_is_in_the_audit_trail(published, downloads):
