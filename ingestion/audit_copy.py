@@ -153,8 +153,7 @@ def _copy_seals(con: Any, settings: Settings) -> None:
 
 
 def latest_integrity(con: Any) -> dict[str, Any] | None:
-    """The last recorded state of the journal check (None: never refused)."""
-    ensure_audit_tables(con)
+    """The last recorded state of the journal check (None: never refused). Read-only."""
     row = con.execute("select * from raw.audit_integrity order by checked_at desc limit 1").fetchone()
     return dict(zip(INTEGRITY_COLUMNS, row)) if row else None
 

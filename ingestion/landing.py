@@ -115,14 +115,16 @@ def _pending_path(zone: Path, submission_id: str) -> Path:
     return zone / "pending" / f"{submission_id}.json"
 
 
-def _commit(zone: Path, receipt: Receipt, data: bytes, audited: Callable[[], None]) -> Path:
+def _commit(zone: Path, receipt: Receipt, data: bytes, audited: Callable[[], None],
+            rolled_back: Callable[[], None] | None) -> Path:
     """Write the receipt where the loader does not look (``<zone>/pending/``), have the upload
     audited, then rename the receipt into ``receipts/``: the rename is the acknowledgement.
 
     Why this order: an upload is acknowledged if and only if its receipt and its audit event
     are both durable. A failure before the event (full disk) removes the pending receipt:
-    nothing landed, nothing audited. A failure after it leaves the pending receipt for
-    :func:`recover_pending`, which completes it because the event says it was kept (and the
+    nothing landed, nothing audited. A failed rename after it is rolled back with a
+    "rolled_back" event (``rolled_back``). A crash after the event leaves the pending receipt
+    for :func:`recover_pending`, which completes it because the event says it was kept (the
     agent's retry is then answered "already received", truthfully audited)."""
     pending = write_atomic(_pending_path(zone, receipt.submission_id), data)
     try:
@@ -130,7 +132,16 @@ def _commit(zone: Path, receipt: Receipt, data: bytes, audited: Callable[[], Non
     except BaseException:
         pending.unlink(missing_ok=True)
         raise
-    return _promote(zone, pending, receipt.submission_id)
+    try:
+        return _promote(zone, pending, receipt.submission_id)
+    except OSError:
+        final = _receipt_path(zone, receipt.submission_id)
+        if final.exists() and not pending.exists():
+            os.replace(final, pending)  # renamed but not flushed: not an acknowledgement
+        if rolled_back is not None:
+            rolled_back()  # if this fails too, the pending receipt is completed on recovery
+            pending.unlink(missing_ok=True)
+        raise
 
 
 def _promote(zone: Path, pending: Path, submission_id: str) -> Path:
@@ -142,8 +153,8 @@ def _promote(zone: Path, pending: Path, submission_id: str) -> Path:
     return final
 
 
-def land(receipt: Receipt, content: bytes, records: list[dict[str, Any]],
-         settings: Settings, audited: Callable[[], None]) -> Path:
+def land(receipt: Receipt, content: bytes, records: list[dict[str, Any]], settings: Settings,
+         audited: Callable[[], None], rolled_back: Callable[[], None] | None = None) -> Path:
     """Keep an accepted upload: bytes, validated rows, duplicate index, then the receipt
     (:func:`_commit`, which calls ``audited`` to append the "accepted" event). The caller holds
     :func:`tenant_lock`.
@@ -157,11 +168,11 @@ def land(receipt: Receipt, content: bytes, records: list[dict[str, Any]],
                  json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     write_atomic(_index_path(settings, receipt.kind, receipt.departement, receipt.sha256),
                  receipt.submission_id.encode("ascii"))
-    return _commit(zone, receipt, _persisted(receipt, settings, file_path), audited)
+    return _commit(zone, receipt, _persisted(receipt, settings, file_path), audited, rolled_back)
 
 
 def quarantine(receipt: Receipt, content: bytes | None, settings: Settings,
-               audited: Callable[[], None]) -> Path:
+               audited: Callable[[], None], rolled_back: Callable[[], None] | None = None) -> Path:
     """Keep a rejected upload and its error report, committed with its audit event as
     :func:`land` does. ``content=None`` keeps the receipt only (a file over the size limit is
     not worth the disk it would fill)."""
@@ -169,7 +180,7 @@ def quarantine(receipt: Receipt, content: bytes | None, settings: Settings,
     file_path = None
     if content is not None:
         file_path = write_once(_file_path(zone, receipt.sha256, receipt.format), content)
-    return _commit(zone, receipt, _persisted(receipt, settings, file_path), audited)
+    return _commit(zone, receipt, _persisted(receipt, settings, file_path), audited, rolled_back)
 
 
 def pending_receipts(settings: Settings) -> list[Path]:

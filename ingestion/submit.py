@@ -104,6 +104,9 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
     def audited() -> None:
         _audit(receipt, settings, claimed_actor)
 
+    def rolled_back() -> None:
+        _audit(receipt, settings, claimed_actor, outcome="rolled_back")
+
     first = landing.find_duplicate(settings, kind, tenant, sha256)
     if first is not None:
         return _acknowledge_duplicate(receipt, first, audited)
@@ -126,9 +129,10 @@ def submit(kind: str, content: bytes, filename: str, departement: str, *, dry_ru
                 first = landing.find_duplicate(settings, kind, tenant, sha256)  # a racing twin?
                 if first is not None:
                     return _acknowledge_duplicate(receipt, first, audited)
-                landing.land(receipt, content, checked.json_records(), settings, audited)
+                landing.land(receipt, content, checked.json_records(), settings, audited, rolled_back)
             else:
-                landing.quarantine(receipt, None if too_large else content, settings, audited)
+                landing.quarantine(receipt, None if too_large else content, settings, audited,
+                                   rolled_back)
     except OSError as error:  # full disk, I/O error: say so rather than crash the page
         raise StorageUnavailable.from_os_error(error) from error
     return receipt
@@ -180,9 +184,10 @@ def _acknowledge_duplicate(receipt: Receipt, first: Receipt, audited) -> Receipt
     return receipt
 
 
-def _audit(receipt: Receipt, settings: Settings, claimed_actor: str | None = None) -> None:
+def _audit(receipt: Receipt, settings: Settings, claimed_actor: str | None = None,
+           outcome: str | None = None) -> None:
     audit.append_events(settings, [audit.new_event(
-        "submit", actor=receipt.actor, claimed_actor=claimed_actor, outcome=receipt.status,
+        "submit", actor=receipt.actor, claimed_actor=claimed_actor, outcome=outcome or receipt.status,
         kind=receipt.kind,
         departement=receipt.departement, submission_id=receipt.submission_id,
         detail={"filename": receipt.filename, "sha256": receipt.sha256, "rows": receipt.rows,

@@ -148,3 +148,141 @@ def test_storage_error_reaches_the_cli_in_french(cipd_home, monkeypatch, tmp_pat
     err = capsys.readouterr().err
     assert "espace disque du serveur saturé" in err and "Déposez à nouveau" in err
     assert list_landed(get_settings()) == []
+
+
+# --- Cut points: acknowledgement and audit commit together -------------------------------------
+#: Every durable step of an accepted upload, in the order ``submit`` takes them.
+CUT_TARGETS = (("ingestion.landing", "write_once"), ("ingestion.landing", "write_atomic"),
+               ("storage.audit", "append_durably"), ("ingestion.landing", "_promote"))
+
+
+class _Cut:
+    """Counts the durable steps and, at step ``at``, fails with ENOSPC or kills the process."""
+
+    def __init__(self, monkeypatch, at: int | None = None, kill: bool = False):
+        import errno
+        import importlib
+
+        self.steps: list[str] = []
+        for module_name, name in CUT_TARGETS:
+            module = importlib.import_module(module_name)
+            real = getattr(module, name)
+
+            def step(*args, _real=real, _name=name, **kwargs):
+                self.steps.append(_name)
+                if at is not None and len(self.steps) == at:
+                    if kill:
+                        os._exit(137)  # SIGKILL-like: no cleanup, no answer
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                return _real(*args, **kwargs)
+
+            monkeypatch.setattr(module, name, step)
+
+
+@pytest.fixture
+def parsed_once(monkeypatch):
+    """Each distinct upload parsed once in the sandbox, then reused: the cut points under test
+    are the durable steps after parsing, and a forked child must not use the parent's pool."""
+    from ingestion import submit as submit_module
+
+    real, cache = submit_module.parse_file, {}
+
+    def parse_file(content, filename, kind, settings=None):
+        if (content, kind) not in cache:
+            cache[(content, kind)] = real(content, filename, kind, settings)
+        return cache[(content, kind)]
+
+    monkeypatch.setattr(submit_module, "parse_file", parse_file)
+    parse_file(_upload("13", 1), "hebdo_13.csv", "weekly")
+
+
+def _submit_outcomes(settings) -> dict[str, str]:
+    from storage.audit import read_events
+
+    last: dict[str, str] = {}
+    for event in read_events(settings)[0]:
+        if event["action"] == "submit":
+            last[event["submission_id"]] = event["outcome"]
+    return last
+
+
+def _loaded_and_audited(settings) -> tuple[list[str], set[str]]:
+    ingest_pending(settings)  # runs the recovery step first
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        loaded = [r[0] for r in con.execute(
+            "select submission_id from raw.submissions where status = 'accepted'").fetchall()]
+    accepted = {sid for sid, outcome in _submit_outcomes(settings).items() if outcome == "accepted"}
+    return loaded, accepted
+
+
+def _count_steps(monkeypatch, settings) -> list[str]:
+    with monkeypatch.context() as patch:
+        cut = _Cut(patch)
+        submit("weekly", _upload("69", 9), "probe.csv", "69", settings=settings)
+    return cut.steps
+
+
+def _check_after_cut(settings, answer) -> None:
+    """Either acknowledged + audited + loaded once, or not acknowledged and nothing landed;
+    then a retry is never « déjà reçu » without an accepted event, and ends loaded once."""
+    loaded, accepted = _loaded_and_audited(settings)
+    assert loaded == sorted(accepted) and len(loaded) <= 1, (loaded, accepted)
+    if isinstance(answer, StorageUnavailable):
+        assert loaded == [] and list_landed(settings) == []
+    retry = submit("weekly", _upload("13", 1), "hebdo_13.csv", "13", settings=settings)
+    assert retry.accepted
+    if retry.status == "duplicate":
+        assert retry.duplicate_of in accepted
+    loaded, accepted = _loaded_and_audited(settings)
+    assert len(loaded) == 1 and set(loaded) == accepted
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert con.execute("select count(*) from raw.weekly_reports").fetchone()[0] == 1
+
+
+def test_every_cut_point_either_acknowledges_and_audits_or_keeps_nothing(cipd_home, monkeypatch,
+                                                                        parsed_once):
+    steps = _count_steps(monkeypatch, get_settings())
+    assert steps.count("append_durably") == 1 and steps[-1] == "_promote"
+    for at in range(1, len(steps) + 1):
+        home = cipd_home.parent / f"cut-{at}"
+        monkeypatch.setenv("CIPD_HOME", str(home))
+        settings = get_settings()
+        with monkeypatch.context() as patch:
+            _Cut(patch, at=at)
+            try:
+                answer = submit("weekly", _upload("13", 1), "hebdo_13.csv", "13", settings=settings)
+            except StorageUnavailable as error:
+                answer = error
+        assert isinstance(answer, StorageUnavailable), f"cut {at} ({steps[at - 1]}) was acknowledged"
+        _check_after_cut(settings, answer)
+
+
+def _submit_then_die(home: str, at: int, table) -> None:
+    """In a spawned child (polars' thread pool does not survive a fork): the parse result comes
+    from the parent, the durable steps are real, and step ``at`` kills the process."""
+    from ingestion import submit as submit_module
+
+    os.environ["CIPD_HOME"] = home
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(submit_module, "parse_file", lambda *args, **kwargs: table)
+        _Cut(patch, at=at, kill=True)
+        submit("weekly", _upload("13", 1), "hebdo_13.csv", "13", settings=get_settings())
+
+
+def test_a_kill_at_every_cut_point_is_completed_or_rolled_back_on_recovery(cipd_home, monkeypatch,
+                                                                          parsed_once):
+    import multiprocessing
+
+    from ingestion import submit as submit_module
+
+    steps = _count_steps(monkeypatch, get_settings())
+    table = submit_module.parse_file(_upload("13", 1), "hebdo_13.csv", "weekly")
+    spawn = multiprocessing.get_context("spawn")
+    for at in range(1, len(steps) + 2):  # the last one: not killed, answered
+        home = cipd_home.parent / f"kill-{at}"
+        monkeypatch.setenv("CIPD_HOME", str(home))
+        child = spawn.Process(target=_submit_then_die, args=(str(home), at, table))
+        child.start()
+        child.join(60)
+        assert child.exitcode == (137 if at <= len(steps) else 0), at
+        _check_after_cut(get_settings(), None)
