@@ -216,10 +216,14 @@ def fetch(sql: str, role: Role | None, **params) -> pl.DataFrame:
     return protection.protect(frame, role, linked)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=(
+    "Secret statistique : calcul des cellules à masquer pour votre rôle "
+    "(une fois par publication, jusqu'à une minute pour une grande région)…"))
 def _linked(serving: ServingFile, role: str) -> protection.LinkedProtection:
     """The role's cells hidden over every week it can see, decided once per published file
-    (:mod:`dashboards.protection`): every page and download then hides the same cells."""
+    (:mod:`dashboards.protection`): every page and download then hides the same cells. A
+    region's decision runs the solver (docs/disclosure.md: seconds to a minute), hence the
+    spinner."""
     cur = cursor(serving)
     try:
         return protection.decide(cur, Role.parse(role), get_settings().small_count_threshold)
