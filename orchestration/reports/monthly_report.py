@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from data_contracts.calendar import month_first_day, parse_month, shift_month
+from data_contracts.french_format import fr_month
 from data_contracts.labels import (
     ACTION_TYPES,
     COVERAGE,
@@ -43,13 +44,10 @@ HEADLINE = ("suivis_engages", "suivis_actifs", "suivis_clos_favorables", "suivis
 ACTION_MEASURES = ("actions_educatives", "actions_psychologiques", "actions_insertion",
                    "actions_parentalite", "actions_citoyennete", "actions_sante", "actions_autres")
 CHART_MEASURES = ("suivis_engages", "orientations_judiciaires", "professionnels_formes")
-_MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                "septembre", "octobre", "novembre", "décembre")
 
 
 def period_label(month: str) -> str:
-    year, number = parse_month(month)
-    return f"Mois de {_MONTH_NAMES[number - 1]} {year} ({month})"
+    return f"Mois de {fr_month(month)} ({month})"
 
 
 def build_document(connection, month: str, known_at: datetime, pending_uploads: int = 0) -> Document:
