@@ -6,6 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
+#: DuckDB's exit-time nanobind noise silenced after pytest's summary (see quiet_exit).
+pytest_plugins = ["quiet_exit"]
+
 #: Thursday 26 November 2026, 09:00 UTC (10:00 in Paris): before the W48 deadline.
 FROZEN_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
