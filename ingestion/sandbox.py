@@ -42,7 +42,7 @@ MODEL_LOAD_ALLOWANCE = 20.0
 #: core, and one hostile file could take the whole machine instead of one worker's CPU.
 SINGLE_THREADED = {name: "1" for name in (
     "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
-    "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "POLARS_MAX_THREADS", "RAYON_NUM_THREADS")}
+    "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 
 
 class WorkerDied(Exception):
