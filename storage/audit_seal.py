@@ -28,7 +28,7 @@ from data_contracts.settings import Settings
 from storage.atomic import append_durably, fsync_dir
 from storage.audit import audit_dir, canonical_line, journal_lock
 from storage.audit_retention import expired_heads, rotate
-from storage.audit_verify import Position, Report, Tampering, verify_journal
+from storage.audit_verify import Position, Report, Tampering, read_verified, segments, verify_journal
 
 KEY_BYTES = 32
 
@@ -134,19 +134,23 @@ def verify_all(settings: Settings, expected: Position | None = None) -> Report:
 
 def seal(settings: Settings, expected: Position | None = None) -> dict[str, Any]:
     """Check the whole journal, then seal its head. Raises :class:`Tampering` rather than
-    seal a journal that fails: a seal must never vouch for a rewritten chain. Holds the
-    journal lock, so the sealed head is the head (no append slips in between)."""
+    seal a journal that fails: a seal must never vouch for a rewritten chain.
+
+    The full check runs without the journal lock (it may read months of events while uploads
+    go on); under the lock, only the events appended meanwhile are checked, from the head the
+    full check reached, so the sealed head is the head and appends wait milliseconds."""
     key = seal_key(settings)
     assert key is not None
+    report = verify_all(settings, expected)
+    if report.problem is not None:
+        raise report.problem
     with journal_lock(settings):
-        report = verify_all(settings, expected)
-        if report.problem is not None:
-            raise report.problem
+        newer, head = read_verified(settings, report.head)
         seals = read_seals(settings)
         expired = {**expired_points(seals), **dict(expired_heads(settings))}
         body = {"sealed_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                "seq": report.head.seq, "head_hash": report.head.hash, "events": report.events,
-                "segments": report.segments, "key_id": key_id(key),
+                "seq": head.seq, "head_hash": head.hash, "events": report.events + len(newer),
+                "segments": len(segments(settings)), "key_id": key_id(key),
                 "expired": [[seq, expired[seq]] for seq in sorted(expired)],
                 "prev_mac": seals[-1]["mac"] if seals else ""}
         record = {**body, "mac": _mac(key, body)}
