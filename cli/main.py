@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "cli.audit",
     "cli.up",
     "cli.disclosure",
+    "cli.review",
 )
 
 

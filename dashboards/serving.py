@@ -56,6 +56,7 @@ MART_SCOPES: dict[str, str] = {
     "fct_weekly_vs_monthly": "departement",
     "fct_fipd": "departement",
     "fct_submissions": "departement",
+    "fct_review_requests": "departement",
     "fct_good_practices": "practice",
     # Written by orchestration.warehouse.publish: the build's time and dbt test results (no tenant data).
     "meta_build": "shared",

@@ -7,10 +7,14 @@ file it came from, so any figure can be traced back to an upload.
 from __future__ import annotations
 
 import types
+from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Union, get_args, get_origin
+from typing import Annotated, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
 
 from data_contracts.registry import CONTRACTS, contract_for
+from data_contracts.review import ReviewEvent
 
 #: Raw table (schema ``raw``) of each kind.
 RAW_TABLES = {"weekly": "weekly_reports", "monthly": "monthly_reports", "practices": "good_practices"}
@@ -23,7 +27,8 @@ LINEAGE_COLUMNS: dict[str, str] = {
     "source_sha256": "VARCHAR NOT NULL",
 }
 
-_SQL_TYPES = {int: "BIGINT", Decimal: "DECIMAL(14,2)", bool: "BOOLEAN", str: "VARCHAR"}
+_SQL_TYPES = {int: "BIGINT", Decimal: "DECIMAL(14,2)", bool: "BOOLEAN", str: "VARCHAR",
+              datetime: "TIMESTAMP"}
 
 
 def _python_type(annotation: object) -> type:
@@ -32,12 +37,27 @@ def _python_type(annotation: object) -> type:
         return _python_type(inner)
     if get_origin(annotation) is Annotated:
         return _python_type(get_args(annotation)[0])
+    if get_origin(annotation) is Literal:  # a code list: the type of its codes
+        return type(get_args(annotation)[0])
     return get_origin(annotation) or annotation  # type: ignore[return-value]
 
 
 def contract_columns(kind: str) -> dict[str, str]:
     """Contract column → SQL type (portable: DuckDB and PostgreSQL)."""
-    model = contract_for(kind)
+    return model_columns(contract_for(kind))
+
+
+#: The review events' raw table (ingestion.review writes them, the loader copies them).
+REVIEW_EVENTS_TABLE = "review_events"
+
+
+def review_event_columns() -> dict[str, str]:
+    """``raw.review_events``: the :class:`ReviewEvent` contract plus when it was loaded."""
+    return {**model_columns(ReviewEvent), "loaded_at": "TIMESTAMP NOT NULL"}
+
+
+def model_columns(model: type[BaseModel]) -> dict[str, str]:
+    """A pydantic model's fields → SQL types, in field order."""
     result = {}
     for name, field in model.model_fields.items():
         sql = _SQL_TYPES[_python_type(field.annotation)]

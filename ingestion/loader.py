@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from data_contracts.raw_schema import LINEAGE_COLUMNS, RAW_TABLES, contract_columns
+from data_contracts.raw_schema import (LINEAGE_COLUMNS, RAW_TABLES, REVIEW_EVENTS_TABLE, contract_columns,
+                                      review_event_columns)
 from data_contracts.settings import Settings, get_settings
 from storage import audit
 from ingestion.audit_copy import AuditJournalTampered, copy_audit_events, json_detail
 from ingestion.landing import LandedSubmission, list_landed, list_quarantined, recover_pending
 from storage.lock import warehouse_lock
 from ingestion.raw_tables import AUDIT_COLUMNS, SUBMISSIONS_COLUMNS, connect_raw_warehouse
+from ingestion.review import list_review_records
 
 DEFAULT_BATCH_SIZE = 100
 logger = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ class IngestResult:
     failed: dict[str, str] = field(default_factory=dict)
     rows_loaded: int = 0
     audit_events_copied: int = 0
+    review_events_loaded: int = 0
     #: Receipts a crash left pending: {submission id: "completed" | "set aside"} (see landing).
     recovered: dict[str, str] = field(default_factory=dict)
     #: Why the audit journal was refused (nothing of it copied), or None when it checked.
@@ -44,7 +47,8 @@ class IngestResult:
     def as_dict(self) -> dict[str, Any]:
         return {"loaded": self.loaded, "rejections_recorded": self.rejections_recorded,
                 "failed": self.failed, "rows_loaded": self.rows_loaded,
-                "audit_events_copied": self.audit_events_copied, "recovered": self.recovered,
+                "audit_events_copied": self.audit_events_copied,
+                "review_events_loaded": self.review_events_loaded, "recovered": self.recovered,
                 "audit_refused": self.audit_refused.problem.as_dict() if self.audit_refused else None}
 
 
@@ -162,6 +166,25 @@ def _copy_audit_events(con: Any, settings: Settings) -> int:
     return copy_audit_events(con, settings, _audit_row, insert)
 
 
+def _load_review_events(con: Any, settings: Settings) -> int:
+    """Copy the review records (:mod:`ingestion.review`) not in ``raw.review_events`` yet, in
+    one transaction; ``loaded_at`` is what incremental builds read to mark their reports."""
+    done = {r[0] for r in con.execute(f"select event_id from raw.{REVIEW_EVENTS_TABLE}").fetchall()}
+    rows = list_review_records(settings, exclude=done)
+    if not rows:
+        return 0
+    loaded_at = _utc_naive(datetime.now(timezone.utc))
+    frame = _frame([{**row, "loaded_at": loaded_at} for row in rows], review_event_columns())
+    con.execute("begin transaction")
+    try:
+        _insert(con, REVIEW_EVENTS_TABLE, frame)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return len(rows)
+
+
 def pending_submissions(con: Any, settings: Settings) -> list[LandedSubmission]:
     """Receipts (accepted and rejected) with no ``raw.submissions`` row yet, oldest first."""
     done = {r[0] for r in con.execute("select submission_id from raw.submissions").fetchall()}
@@ -190,6 +213,7 @@ def ingest_pending(settings: Settings | None = None, *, batch_size: int = DEFAUL
                             _count(result, [sub])
                         except Exception as exc:  # noqa: BLE001
                             result.failed[sub.submission_id] = f"{type(exc).__name__}: {exc}"[:500]
+            result.review_events_loaded = _load_review_events(con, settings)
             try:
                 result.audit_events_copied = _copy_audit_events(con, settings)
             except AuditJournalTampered as refused:  # recorded in raw.audit_integrity

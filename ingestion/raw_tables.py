@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from data_contracts.raw_schema import RAW_TABLES, raw_table_ddl
+from data_contracts.raw_schema import RAW_TABLES, REVIEW_EVENTS_TABLE, raw_table_ddl, review_event_columns
 from storage.atomic import fsync_dir
 from storage.file_modes import restrict
 
@@ -82,6 +82,7 @@ def ensure_raw_tables(con: Any, *, postgres: bool = False) -> None:
     con.execute(_ddl("submissions", SUBMISSIONS_COLUMNS))
     con.execute(_ddl("audit_log", AUDIT_COLUMNS))
     con.execute(_ddl("loader_state", STATE_COLUMNS))
+    con.execute(_ddl(REVIEW_EVENTS_TABLE, review_event_columns()))
     if postgres and not con.execute(_POSTGRES_MIGRATED).fetchone()[0]:
         for statement in POSTGRES_MIGRATION:
             con.execute(statement)

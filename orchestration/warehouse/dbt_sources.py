@@ -13,8 +13,10 @@ from pathlib import Path
 import yaml
 
 from data_contracts.codes import PARTNER_COLUMNS
-from data_contracts.raw_schema import LINEAGE_COLUMNS, RAW_TABLES, contract_columns
+from data_contracts.raw_schema import (LINEAGE_COLUMNS, RAW_TABLES, REVIEW_EVENTS_TABLE, contract_columns,
+                                      review_event_columns)
 from data_contracts.registry import KINDS, contract_for
+from data_contracts.review import ReviewEvent
 from data_contracts.settings import DBT_PROJECT_DIR
 from ingestion.raw_tables import AUDIT_COLUMNS, SUBMISSIONS_COLUMNS
 
@@ -67,6 +69,19 @@ def _contract_table(kind: str) -> dict:
     }
 
 
+def _review_events_table() -> dict:
+    fields = ReviewEvent.model_fields
+    return {
+        "name": REVIEW_EVENTS_TABLE,
+        "description": " ".join((ReviewEvent.__doc__ or "").split())
+                       + " Written by ingestion.review, copied by the loader (loaded_at).",
+        "meta": {"contract": "review_event", "contract_version": ReviewEvent.version},
+        "columns": [_column(name, sql, fields[name].description if name in fields
+                            else "When the loader copied the event, UTC.")
+                    for name, sql in review_event_columns().items()],
+    }
+
+
 def sources_document() -> dict:
     """The YAML document, as data (tables in contract order)."""
     return {
@@ -82,6 +97,7 @@ def sources_document() -> dict:
                                    "(ingestion.raw_tables.SUBMISSIONS_COLUMNS).",
                     "columns": [_column(name, sql) for name, sql in SUBMISSIONS_COLUMNS.items()],
                 },
+                _review_events_table(),
                 {
                     "name": "audit_log",
                     "description": "Append-only events (ingestion.raw_tables.AUDIT_COLUMNS).",

@@ -1,4 +1,4 @@
--- depends_on: {{ ref('stg_weekly_reports') }}, {{ ref('stg_monthly_reports') }}, {{ ref('stg_good_practices') }}, {{ ref('ref_departements') }}
+-- depends_on: {{ ref('stg_weekly_reports') }}, {{ ref('stg_monthly_reports') }}, {{ ref('stg_good_practices') }}, {{ ref('stg_review_events') }}, {{ ref('ref_departements') }}
 {# What this build must recompute: the (reporting unit, period) keys whose figures or grid
     row may have changed since the previous build. The incremental models delete and rebuild
     exactly these keys (macros/incremental_changes.sql), so a build costs what changed, not
@@ -8,7 +8,8 @@
     (its load order after the previous build's loaded_until: loaded_at on DuckDB, the load
     sequence on PostgreSQL, macros/load_order.sql), (2) for weekly keys,
     the previous week changed (has_stock_warning compares with it) or one of the weeks in its
-    unusual-value history (has_unusual_value), or (3) the build's clock
+    unusual-value history (has_unusual_value), (3) a review event loaded since the previous
+    build (reviews_loaded_until) names it (review_state, docs/steering.md), or (4) the build's clock
     (var as_of) moved past the week's or month's start or deadline (new grid rows,
     is_past_deadline). A full refresh (orchestration.build decides when: first build, vars,
     project files, a failed or moved-back build) recomputes everything and lists no key.
@@ -35,7 +36,8 @@ this_build as (
 
     select
         (select max(load_order) from submissions) as loaded_until,
-        {{ as_of_utc() }} as as_of_at
+        {{ as_of_utc() }} as as_of_at,
+        (select max(loaded_at) from {{ ref('stg_review_events') }}) as reviews_loaded_until
 
 ),
 
@@ -55,8 +57,17 @@ keys as (
 
 previous_build as (
 
-    select loaded_until, as_of_at from {{ previous }}
+    select loaded_until, as_of_at, reviews_loaded_until from {{ previous }}
     where report_kind = 'build'
+
+),
+
+reviewed_keys as (
+
+    select distinct report_kind, departement_code, period_code
+    from {{ ref('stg_review_events') }}
+    where loaded_at > coalesce((select max(reviews_loaded_until) from previous_build),
+                               cast('1900-01-01' as timestamp))
 
 ),
 
@@ -124,6 +135,8 @@ changed_weeks as (
     union
     select units.departement_code, clock_weeks.week_code
     from units cross join clock_weeks
+    union
+    select departement_code, period_code from reviewed_keys where report_kind = 'weekly'
 
 ),
 
@@ -135,6 +148,8 @@ changed_months as (
     union
     select units.departement_code, clock_months.month_code
     from units cross join clock_months
+    union
+    select departement_code, period_code from reviewed_keys where report_kind = 'monthly'
 
 ),
 
@@ -180,14 +195,15 @@ final as (
              else keys.period_code end as month_code,
         previous_week.week_code as previous_period_code,
         cast(null as {{ load_order_type() }}) as loaded_until,
-        cast(null as timestamp) as as_of_at
+        cast(null as timestamp) as as_of_at,
+        cast(null as timestamp) as reviews_loaded_until
     from keys
     left join weeks
         on keys.report_kind = 'weekly' and weeks.week_code = keys.period_code
     left join weeks as previous_week
         on previous_week.week_start_date = weeks.week_start_date - 7
     union all
-    select 'build', null, null, null, null, loaded_until, as_of_at
+    select 'build', null, null, null, null, loaded_until, as_of_at, reviews_loaded_until
     from this_build
 
 )

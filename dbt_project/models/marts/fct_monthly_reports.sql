@@ -38,6 +38,15 @@ latest_reports as (
 
 ),
 
+{#- The review state of each report (docs/steering.md); int_report_changes lists a report
+    whose review events are new, so an incremental build refreshes it. -#}
+review_states as (
+
+    select * from {{ ref('int_report_review_states') }}
+    where report_kind = 'monthly'
+
+),
+
 reports_on_grid as (
 
     select
@@ -54,12 +63,17 @@ reports_on_grid as (
         {%- endfor %}
         {% for column in monthly_action_columns() -%}
         latest_reports.{{ column }}{{ ' + ' if not loop.last }}
-        {%- endfor %} as actions_total
+        {%- endfor %} as actions_total,
+        review_states.review_state,
+        review_states.open_review_request_count
     from departements
     cross join months
     left join latest_reports
         on latest_reports.departement_code = departements.departement_code
         and latest_reports.month_code = months.month_code
+    left join review_states
+        on review_states.departement_code = departements.departement_code
+        and review_states.period_code = months.month_code
     {%- if is_incremental() %}
     where {{ changed_periods('monthly', 'months.month_code') }}
         and {{ changed(['monthly'], [['departements.departement_code', 'changes.departement_code'],
@@ -82,7 +96,11 @@ final as (
         {%- for column in report_columns %}
         {{ column }},
         {%- endfor %}
-        actions_total
+        actions_total,
+        -- the review state (data_contracts.review.REVIEW_STATES): none for a missing report
+        cast(case when submission_id is not null then coalesce(review_state, 'recu') end as varchar)
+            as review_state,
+        cast(coalesce(open_review_request_count, 0) as integer) as open_review_request_count
     from reports_on_grid
 
 )

@@ -58,6 +58,15 @@ report_history as (
 
 ),
 
+{#- The review state of each report (docs/steering.md); int_report_changes lists a report
+    whose review events are new, so an incremental build refreshes it. -#}
+review_states as (
+
+    select * from {{ ref('int_report_review_states') }}
+    where report_kind = 'weekly'
+
+),
+
 reports_on_grid as (
 
     select
@@ -85,7 +94,9 @@ reports_on_grid as (
         {{ is_unusual_value('latest_reports.' ~ column, 'report_history.highest_' ~ column,
                             'report_history.history_weeks_received') }} as is_unusual_{{ column }},
         {%- endfor %}
-        previous_reports.suivis_en_cours as previous_week_suivis_en_cours
+        previous_reports.suivis_en_cours as previous_week_suivis_en_cours,
+        review_states.review_state,
+        review_states.open_review_request_count
     from expected_weeks
     left join latest_reports
         on latest_reports.departement_code = expected_weeks.departement_code
@@ -97,6 +108,9 @@ reports_on_grid as (
     left join report_history
         on report_history.departement_code = expected_weeks.departement_code
         and report_history.week_code = expected_weeks.week_code
+    left join review_states
+        on review_states.departement_code = expected_weeks.departement_code
+        and review_states.period_code = expected_weeks.week_code
 
 ),
 
@@ -134,7 +148,11 @@ final as (
         cast(nullif(concat_ws(', '
             {%- for column in unusual_value_weekly_columns() %},
             case when is_unusual_{{ column }} then '{{ column }}' end
-            {%- endfor %}), '') as varchar) as unusual_value_columns
+            {%- endfor %}), '') as varchar) as unusual_value_columns,
+        -- the review state (data_contracts.review.REVIEW_STATES): none for a missing report
+        cast(case when submission_id is not null then coalesce(review_state, 'recu') end as varchar)
+            as review_state,
+        cast(coalesce(open_review_request_count, 0) as integer) as open_review_request_count
     from reports_on_grid
 
 )
