@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accounts import sign_in_throttle, users
+from accounts import second_factor, sign_in_throttle, users
 from data_contracts.settings import Settings
 from storage import audit
 
@@ -23,6 +23,8 @@ class Attempt:
     account: users.Account | None
     wait: sign_in_throttle.Wait
     throttled: bool = False
+    #: the password was right but the account's one-time code was missing or wrong
+    needs_code: bool = False
 
 
 def record(settings: Settings, action: str, login: str | None, outcome: str,
@@ -36,11 +38,13 @@ def record(settings: Settings, action: str, login: str | None, outcome: str,
 
 
 def attempt(settings: Settings, login: str, password: str, *, client: str,
-            channel: str) -> Attempt:
-    """Check ``login``/``password`` from ``client`` (an address) through the throttle.
+            channel: str, code: str | None = None) -> Attempt:
+    """Check ``login``/``password`` (and ``code``, the one-time code of an account with a
+    second factor) from ``client`` (an address) through the throttle.
 
     ``channel`` names where it was typed (``dashboards``, ``operator``) for the audit. A
-    throttled attempt is refused without looking at the password, so guessing stays slow.
+    throttled attempt is refused without looking at the password, so guessing stays slow; a
+    wrong one-time code counts as a failure like a wrong password.
     """
     key = users.normalise_login(login)
     client = client or "inconnu"
@@ -55,7 +59,12 @@ def attempt(settings: Settings, login: str, password: str, *, client: str,
         record(settings, "sign_in", key, "failure", mode="local", channel=channel, client=client,
                reason="wrong login or password")
         return Attempt(None, wait)
+    if account.totp_secret and not second_factor.verify(account.totp_secret, code):
+        wait = sign_in_throttle.record_failure(settings, key, client)
+        record(settings, "sign_in", key, "failure", account, mode="local", channel=channel,
+               client=client, reason="missing or wrong one-time code")
+        return Attempt(None, wait, needs_code=True)
     sign_in_throttle.clear(settings, account.login, client)
     record(settings, "sign_in", account.login, "success", account, mode="local", channel=channel,
-           client=client)
+           client=client, second_factor=bool(account.totp_secret))
     return Attempt(account, sign_in_throttle.Wait(0))

@@ -22,6 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from filelock import FileLock
 
+from accounts import second_factor
 from accounts.roles import Role
 from data_contracts.settings import Settings
 
@@ -47,6 +48,8 @@ class Account:
     role: Role
     name: str
     password_hash: str | None = None
+    #: base32 TOTP secret when the account has a second factor (:mod:`accounts.second_factor`)
+    totp_secret: str | None = None
 
 
 class AccountError(ValueError):
@@ -76,6 +79,7 @@ def load_accounts(settings: Settings) -> dict[str, Account]:
             role=Role.parse(entry["role"]),
             name=entry.get("name") or key,
             password_hash=entry.get("password_hash") or None,
+            totp_secret=entry.get("totp_secret") or None,
         )
     return accounts
 
@@ -91,6 +95,8 @@ def _write_accounts(settings: Settings, accounts: dict[str, Account]) -> None:
         lines.append(f"name = {json.dumps(account.name, ensure_ascii=False)}")
         if account.password_hash:
             lines.append(f"password_hash = {json.dumps(account.password_hash)}")
+        if account.totp_secret:
+            lines.append(f"totp_secret = {json.dumps(account.totp_secret)}")
         lines.append("")
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".users-", suffix=".toml")
     try:
@@ -109,9 +115,10 @@ def _lock(settings: Settings) -> FileLock:
 
 
 def add_user(settings: Settings, login: str, role: str | Role, password: str | None = None, *,
-             name: str | None = None, replace: bool = False) -> Account:
+             name: str | None = None, replace: bool = False, totp: bool = False) -> Account:
     """Create (or, with ``replace``, update) an account. Without ``password`` the account can
-    only sign in through OIDC, its login being the identity's e-mail address."""
+    only sign in through OIDC, its login being the identity's e-mail address. ``totp`` gives a
+    password account a new second-factor secret (``Account.totp_secret``)."""
     key = normalise_login(login)
     if not key or any(ch.isspace() for ch in key):
         raise AccountError(f"Identifiant invalide « {login} » : un mot sans espace ou une adresse e-mail.")
@@ -119,13 +126,17 @@ def add_user(settings: Settings, login: str, role: str | Role, password: str | N
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             f"Mot de passe trop court ({len(password)} caractères) : {MIN_PASSWORD_LENGTH} au moins.")
+    if totp and password is None:
+        raise AccountError("La double authentification (--totp) demande un mot de passe : "
+                           "avec ProConnect, c'est le fournisseur d'identité qui l'assure.")
     with _lock(settings):
         accounts = load_accounts(settings)
         if key in accounts and not replace:
             raise AccountError(
                 f"Le compte « {key} » existe déjà : utilisez --replace pour le modifier.")
         account = Account(login=key, role=parsed, name=name or key,
-                          password_hash=_HASHER.hash(password) if password else None)
+                          password_hash=_HASHER.hash(password) if password else None,
+                          totp_secret=second_factor.new_secret() if totp else None)
         accounts[key] = account
         _write_accounts(settings, accounts)
     return account

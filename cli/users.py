@@ -28,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     secret.add_argument("--oidc-only", action="store_true",
                         help="sans mot de passe : connexion par la fédération d'identité uniquement")
     add.add_argument("--replace", action="store_true", help="remplacer un compte existant")
+    add.add_argument("--totp", action="store_true",
+                     help="double authentification : un code à usage unique (application "
+                          "d'authentification) en plus du mot de passe ; conseillé pour le rôle admin")
     add.set_defaults(handler=_add)
 
     remove = actions.add_parser("remove", help="supprimer un compte")
@@ -56,12 +59,18 @@ def _add(args: argparse.Namespace) -> int:
             return 1
     try:
         account = add_user(get_settings(), args.login, args.role, password, name=args.name,
-                           replace=args.replace)
+                           replace=args.replace, totp=args.totp)
     except (AccountError, RoleError) as exc:
         print(f"cipd users add : {exc}", file=sys.stderr)
         return 1
     mode = "mot de passe" if account.password_hash else "OIDC uniquement"
     print(f"Compte « {account.login} » enregistré : {account.role.label} ({mode}).")
+    if account.totp_secret:
+        from accounts.second_factor import provisioning_uri
+
+        print("Double authentification : ajoutez ce compte à l'application d'authentification "
+              "(adresse affichée une seule fois) :")
+        print(f"  {provisioning_uri(account.login, account.totp_secret)}")
     return 0
 
 

@@ -118,13 +118,18 @@ def sign_in_page() -> None:
     with st.form("sign-in"):
         login = st.text_input("Identifiant")
         password = st.text_input("Mot de passe", type="password")
+        code = st.text_input("Code à usage unique (comptes à double authentification)",
+                             max_chars=6)
         submitted = st.form_submit_button("Se connecter", type="primary")
     if submitted:
         result = sign_in.attempt(get_settings(), login, password, client=client_address(),
-                                 channel="dashboards")
+                                 channel="dashboards", code=code)
         if result.account is not None:
             st.session_state[_LOGIN_KEY] = result.account.login
             st.rerun()
+        elif result.needs_code:
+            st.error("Code à usage unique manquant ou incorrect : saisissez le code à 6 chiffres "
+                     "que montre votre application d'authentification.")
         elif result.throttled:
             st.error(f"Trop d'essais depuis ce poste : réessayez dans {math.ceil(result.wait.seconds)} "
                      "secondes. Si vous avez oublié votre mot de passe, demandez au SG-CIPD de le "

@@ -37,6 +37,8 @@ label,input,button{{display:block;width:100%;margin:.4rem 0}}.error{{color:#b00}
 <label>Identifiant <input name="login" autocomplete="username" required></label>
 <label>Mot de passe <input name="password" type="password" autocomplete="current-password"
  required></label>
+<label>Code à usage unique (comptes à double authentification) <input name="code"
+ inputmode="numeric" autocomplete="one-time-code"></label>
 <button type="submit">Se connecter</button></form></body></html>"""
 
 
@@ -62,10 +64,14 @@ async def sign_in_submit(request: Request):
     form = await request.form()
     next_path = _safe_next(str(form.get("next") or "/"))
     result = sign_in.attempt(settings, str(form.get("login") or ""), str(form.get("password") or ""),
-                             client=client_address(request), channel="operator")
+                             client=client_address(request), channel="operator",
+                             code=str(form.get("code") or ""))
     if result.throttled:
         return _page(next_path, "Trop d'essais depuis ce poste : réessayez dans "
                      f"{math.ceil(result.wait.seconds)} s.", 429)
+    if result.needs_code:
+        return _page(next_path, "Code à usage unique manquant ou incorrect : saisissez le code à "
+                     "6 chiffres que montre votre application d'authentification.", 401)
     if result.account is None:
         return _page(next_path, "Identifiant ou mot de passe incorrect.", 401)
     if not result.account.role.is_admin:

@@ -76,6 +76,19 @@ def test_failures_from_another_client_do_not_lock_a_login_out(serving_home, monk
     assert texts(at.title) == ["Vue nationale"]
 
 
+def test_account_with_a_second_factor_signs_in_only_with_the_current_code(serving_home):
+    import pyotp
+
+    account = users.add_user(get_settings(), "agent-2fa", "national", "mot-de-passe-long",
+                             replace=True, totp=True)
+    at = _sign_in(_app().run(), "agent-2fa", "mot-de-passe-long")
+    assert texts(at.title) == ["Connexion"]
+    assert "Code à usage unique manquant ou incorrect" in " ".join(texts(at.error))
+    at.text_input[2].input(pyotp.TOTP(account.totp_secret).now())
+    at = _sign_in(at, "agent-2fa", "mot-de-passe-long")
+    assert texts(at.title) == ["Vue nationale"]
+
+
 def test_session_of_a_removed_account_ends_at_next_run(serving_home):
     settings = get_settings()
     users.add_user(settings, "agent-temporaire", "departement:69", "mot-de-passe-long", replace=True)

@@ -197,3 +197,16 @@ def test_gateway_closes_a_websocket_that_carries_a_mutation(gateway):
             while True:
                 socket_.recv(timeout=10)
     assert closed.value.rcvd.code == 4403
+
+
+def test_gateway_asks_an_admin_with_a_second_factor_for_the_current_code(gateway):
+    import pyotp
+
+    base, settings = gateway
+    account = users.add_user(settings, "admin-2fa", "admin", ADMIN_PASSWORD, totp=True)
+    form = {"login": "admin-2fa", "password": ADMIN_PASSWORD, "next": "/"}
+    refused = httpx.post(f"{base}/_cipd/sign-in", data=form)
+    assert refused.status_code == 401 and "Code à usage unique manquant" in refused.text
+    admitted = httpx.post(f"{base}/_cipd/sign-in",
+                          data={**form, "code": pyotp.TOTP(account.totp_secret).now()})
+    assert admitted.status_code == 303 and "cipd_operator_session" in admitted.cookies
