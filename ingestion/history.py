@@ -31,11 +31,17 @@ _MARTS = {"weekly": ("fct_weekly_reports", "week_code"), "monthly": ("fct_monthl
 def _history(settings: Settings, kind: str, departement: str, first: str, last: str,
              columns: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Period → {column: value} for the département's received reports in [first, last]."""
-    if kind not in _MARTS or not settings.serving_path.exists():
+    from storage.published import has_publication, serving_connection
+
+    if kind not in _MARTS or not has_publication(settings):
         return {}
     import duckdb
 
-    from storage.published import serving_connection
+    read_errors: tuple[type[Exception], ...] = (duckdb.Error,)
+    if settings.is_postgres:  # the reader role's connection (storage.engine.ReaderConnection)
+        import psycopg2
+
+        read_errors += (psycopg2.Error,)
 
     table, period_column = _MARTS[kind]
     try:
@@ -57,7 +63,7 @@ def _history(settings: Settings, kind: str, departement: str, first: str, last: 
                 f'select "{period_column}", {select} from "{found[0]}"."{table}" '
                 f'where departement_code = ? and "{period_column}" between ? and ?',
                 [departement, first, last]).fetchall()
-    except duckdb.Error:
+    except read_errors:
         return {}
     return {r[0]: dict(zip(wanted, r[1:])) for r in rows}
 
