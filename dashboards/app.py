@@ -15,7 +15,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from accounts.roles import Role  # noqa: E402
-from dashboards import auth, small_counts, ui  # noqa: E402
+from dashboards import auth, queries, small_counts, ui  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
 
@@ -48,6 +48,18 @@ def sidebar(account) -> None:
         st.button("Se déconnecter", on_click=auth.sign_out, icon=":material/logout:")
 
 
+def review_banner(role: Role) -> None:
+    """A préfecture sees its open correction requests on every page it opens (issue 17)."""
+    if not role.is_departement or queries.serving_file() is None:
+        return
+    count = queries.open_review_request_count(role)
+    if count:
+        st.warning(f"{count} demande{'s' if count > 1 else ''} de correction ouverte"
+                   f"{'s' if count > 1 else ''} sur vos rapports : déposez une version corrigée "
+                   "(page « Déposer un rapport ») ou confirmez le chiffre auprès de SG-CIPD.",
+                   icon=":material/rate_review:")
+
+
 def main() -> None:
     st.set_page_config(page_title="CIPD – pilotage national", page_icon=":material/shield:",
                        layout="wide")
@@ -58,6 +70,7 @@ def main() -> None:
         return
     navigation = st.navigation(pages_for(account.role))
     sidebar(account)
+    review_banner(account.role)
     navigation.run()
 
 

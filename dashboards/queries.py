@@ -382,3 +382,25 @@ def _identifier(name: str) -> str:
     if not name.isidentifier():
         raise ValueError(f"not a plain SQL identifier: {name!r}")
     return name
+
+
+# --- Review of reports (docs/steering.md) -------------------------------------------------------
+
+def review_requests(role: Role, departement: str | None = None, open_only: bool = True) -> pl.DataFrame:
+    """Correction requests, newest first: the open ones by default, or all of them."""
+    try:
+        return fetch("""
+            select r.*, d.departement_name
+            from {fct_review_requests} as r
+            join {dim_departement} as d using (departement_code)
+            where (not $open_only or r.is_open)
+                and ($departement::varchar is null or r.departement_code = $departement)
+            order by r.requested_at desc
+        """, role, departement=departement, open_only=open_only)
+    except duckdb.CatalogException:  # a file published before the mart existed
+        return pl.DataFrame()
+
+
+def open_review_request_count(role: Role) -> int:
+    """How many correction requests the role's départements have open (the banner)."""
+    return review_requests(role).height

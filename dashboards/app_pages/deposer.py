@@ -75,6 +75,16 @@ if RECEIPT_KEY in st.session_state:
                         file_name=f"accuse_{data['submission_id']}.json", mime="application/json",
                         on_click="ignore", key="receipt-json")
 
+# --- Correction requests (docs/steering.md) -------------------------------------------------------
+if serving.serving_file() is not None:
+    requests = queries.review_requests(role, role.code)
+    if not requests.is_empty():
+        st.subheader("Demandes de correction ouvertes")
+        st.caption("Déposez une version corrigée du rapport concerné : la demande se ferme d'elle-même.")
+        st.dataframe(ui.with_paris_times(requests, "requested_at").select(
+            "report_kind", "period_code", "field_names", "reason_code", "message", "requested_at"),
+            hide_index=True)
+
 # --- Templates ---------------------------------------------------------------------------------
 st.subheader("Modèles à remplir")
 

@@ -6,6 +6,9 @@ import streamlit as st
 
 from dashboards import queries, ui
 from data_contracts.quality_rules import UNUSUAL_VALUE
+from data_contracts.registry import CONTRACTS
+from data_contracts.review import REASONS
+from data_contracts.settings import get_settings
 
 role = ui.current_role()
 ui.require_serving()
@@ -65,3 +68,40 @@ if rejected.is_empty():
 else:
     ui.table(ui.with_paris_times(rejected, "received_at"), "depots refuses",
              covered=rejected["departement_code"].n_unique())
+
+# --- Correction requests (docs/steering.md) ----------------------------------------------------------
+st.subheader("Demander une correction")
+with st.form("review-request", clear_on_submit=True):
+    cols = st.columns(3)
+    review_kind = cols[0].radio("Rapport", ["weekly", "monthly"], horizontal=True,
+                                format_func=lambda k: CONTRACTS[k].label)
+    review_departement = cols[1].text_input("Département (code INSEE)")
+    review_period = cols[2].text_input("Période (semaine AAAA-Sss ou mois AAAA-MM)", value=week)
+    review_fields = st.multiselect("Champs concernés", sorted({*CONTRACTS["weekly"].model_fields,
+                                                               *CONTRACTS["monthly"].model_fields}))
+    review_reason = st.selectbox("Motif", list(REASONS), format_func=REASONS.get)
+    review_message = st.text_area("Message (facultatif, sans donnée personnelle)", max_chars=500)
+    review_sent = st.form_submit_button("Demander la correction")
+if review_sent:
+    from pydantic import ValidationError
+
+    from ingestion.review import record_review
+
+    try:
+        request = record_review(
+            get_settings(), action="request", report_kind=review_kind, departement=review_departement,
+            period_code=review_period.strip(), actor=f"web:{st.session_state[ui.ACCOUNT_KEY].login}",
+            fields=review_fields, reason_code=review_reason, message=review_message)
+    except ValidationError as error:
+        st.error("Demande non enregistrée : " + " ; ".join(p["msg"] for p in error.errors()))
+    else:
+        st.success(f"Demande de correction {request.event_id} enregistrée pour {request.departement} "
+                   f"{request.period_code} : elle apparaîtra après le prochain chargement et la "
+                   "prochaine publication.")
+st.subheader("Demandes de correction")
+all_requests = queries.review_requests(role, open_only=False)
+if all_requests.is_empty():
+    st.info("Aucune demande de correction publiée.")
+else:
+    ui.table(ui.with_paris_times(all_requests, "requested_at", "closed_at"), "demandes de correction",
+             covered=all_requests["departement_code"].n_unique())

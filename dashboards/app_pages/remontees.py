@@ -4,7 +4,6 @@ import polars as pl
 import streamlit as st
 
 from data_contracts.calendar import shift_week
-from data_contracts.labels import COVERAGE
 from dashboards import charts, queries, ui
 
 
@@ -54,8 +53,8 @@ ui.figure(charts.status_heatmap(grid, f"Rapports hebdomadaires, {first_week} à 
 
 # --- Rates by week -----------------------------------------------------------------------------
 st.subheader("Taux de remontée et de ponctualité")
-ui.figure(charts.trend(rates, "week_code", {"taux_remontee": COVERAGE["reporting_rate"],
-                                            "taux_a_l_heure": COVERAGE["on_time_rate"]},
+ui.figure(charts.trend(rates, "week_code", {"taux_remontee": "Taux de remontée",
+                                            "taux_a_l_heure": "Taux à l'heure"},
                        "Taux par semaine", percent=True),
           rates, f"taux par semaine {first_week} {week}", covered=expected, expected=expected)
 

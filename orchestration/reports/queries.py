@@ -186,6 +186,46 @@ def missing_weekly_reports(connection, week: str, previous_week: str) -> list[Ro
     """, week=week, previous_week=previous_week)
 
 
+# --- Review of reports (docs/steering.md) -----------------------------------------------------
+
+def review_requests_between(connection, since_week: str, week: str) -> list[Row]:
+    """Correction requests made, corrected or confirmed after ``since_week``'s deadline and up
+    to ``week``'s: what happened since the last synthesis. Empty for marts published before
+    ``fct_review_requests`` existed."""
+    try:
+        return fetch(connection, """
+            with bounds as (
+                select
+                    (select deadline_at from marts.dim_week where week_code = $since_week) as since_at,
+                    (select deadline_at from marts.dim_week where week_code = $week) as until_at
+            )
+            select requests.*, departements.departement_name
+            from marts.fct_review_requests as requests
+            inner join marts.dim_departement as departements
+                on departements.departement_code = requests.departement_code
+            cross join bounds
+            where (requests.requested_at > bounds.since_at and requests.requested_at <= bounds.until_at)
+                or (requests.closed_at > bounds.since_at and requests.closed_at <= bounds.until_at)
+            order by requests.departement_code, requests.period_code, requests.requested_at
+        """, since_week=since_week, week=week)
+    except duckdb.CatalogException:
+        return []
+
+
+def open_review_requests(connection) -> dict[str, int]:
+    """Open correction requests per département (the reminder list mentions them)."""
+    try:
+        rows = fetch(connection, """
+            select departement_code, count(*) as open_requests
+            from marts.fct_review_requests
+            where is_open
+            group by departement_code
+        """)
+    except duckdb.CatalogException:
+        return {}
+    return {row["departement_code"]: row["open_requests"] for row in rows}
+
+
 # --- Monthly --------------------------------------------------------------------------------
 
 def monthly_by_departement(connection, month: str) -> list[Row]:

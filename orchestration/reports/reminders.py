@@ -37,6 +37,7 @@ class Reminder:
 def reminder_list(connection, week: str) -> list[Reminder]:
     """Who to remind for ``week``, in COG order."""
     reminders = []
+    open_requests = queries.open_review_requests(connection)
     for row in queries.missing_weekly_reports(connection, week, shift_week(week, -1)):
         previous = row["previous_timeliness"]
         escalate = previous in ("late", "missing")
@@ -45,6 +46,9 @@ def reminder_list(connection, week: str) -> list[Reminder]:
                   else "Aucun rapport reçu pour la semaine (échéance passée)")
         if previous:
             reason += f" ; semaine précédente : {_PREVIOUS_WEEK[previous]}"
+        if count := open_requests.get(row["departement_code"]):
+            reason += (f" ; {count} demande{'s' if count > 1 else ''} de correction ouverte"
+                       f"{'s' if count > 1 else ''} (docs/steering.md)")
         reminders.append(Reminder(
             departement_code=row["departement_code"],
             departement_name=row["departement_name"],

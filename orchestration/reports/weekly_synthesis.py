@@ -13,6 +13,7 @@ from pathlib import Path
 
 from data_contracts.calendar import parse_week, shift_month, shift_week, week_monday, week_thursday
 from data_contracts.labels import COVERAGE, COVERAGE_COUNTS, WEEKLY_MEASURES, status_label
+from data_contracts.review import REASONS, REVIEW_STATES
 from orchestration.reports import queries
 from orchestration.reports.document import (
     DEPARTEMENT_COLUMNS,
@@ -74,6 +75,7 @@ def build_document(connection, week: str, known_at: datetime, pending_uploads: i
             # The week's month and the month before: its monthly report is the one just due.
             queries.weekly_vs_monthly_warnings(
                 connection, [shift_month(current["month_code"], -1), current["month_code"]])),
+        _corrections_table(queries.review_requests_between(connection, previous_week, week)),
     )
     chart = trend_chart(f"Évolution nationale sur {TREND_WEEKS} semaines", trend, "week_code",
                         {key: WEEKLY_MEASURES[key] for key in CHART_MEASURES})
@@ -196,6 +198,34 @@ def _consistency_table(stock: list[dict], weekly_vs_monthly: list[dict]) -> Tabl
     )
     return Table("consistency", "Alertes de cohérence", "Alertes de cohérence", columns, tuple(alerts),
                  empty_text="Aucune alerte de cohérence.")
+
+
+def _corrections_table(rows: list[dict]) -> Table:
+    """Annex « Corrections »: requests made, corrected or confirmed since the last synthesis."""
+    entries = [
+        {
+            **row,
+            "kind_label": "Hebdomadaire" if row["report_kind"] == "weekly" else "Mensuel",
+            "reason_label": REASONS.get(row["reason_code"], row["reason_code"]),
+            "state_label": REVIEW_STATES[row["request_state"]] + (
+                f" (version {row['corrected_version_number']})" if row["request_state"] == "corrige" else ""),
+            "field_names": row["field_names"] or "rapport entier",
+        }
+        for row in rows
+    ]
+    columns = (
+        *DEPARTEMENT_COLUMNS,
+        Column("kind_label", "Rapport", "text"),
+        Column("period_code", "Période", "text"),
+        Column("field_names", "Champs", "text"),
+        Column("reason_label", "Motif", "text"),
+        Column("state_label", "État", "text"),
+        Column("requested_at", "Demandée le", "datetime"),
+        Column("closed_at", "Close le", "datetime"),
+    )
+    return Table("corrections", "Corrections", "Annexe — Corrections demandées, corrigées ou confirmées "
+                 "depuis la dernière synthèse", columns, tuple(entries),
+                 empty_text="Aucune demande de correction depuis la dernière synthèse.")
 
 
 def default_output_dir(settings) -> Path:

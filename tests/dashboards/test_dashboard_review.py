@@ -1,0 +1,91 @@
+"""The steering loop on the pages (issue 17): the Qualité page records a correction request
+through the one review path; the département then sees a banner on every page and the request
+on its upload page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from dashboard_app import APP, APP_TIMEOUT, FROZEN_NOW, LOGINS
+from page_text import texts
+from streamlit.testing.v1 import AppTest
+
+from data_contracts.settings import Settings, get_settings
+from ingestion.review import record_review, reviews_dir
+from storage.audit import read_events
+
+
+def _by_label(widgets, start: str):
+    return next(w for w in widgets if w.label.startswith(start))
+
+
+def _page(role: str, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT)
+    at.session_state["_cipd_login"] = LOGINS[role]
+    if page:
+        at.switch_page(f"app_pages/{page}.py")
+    return at.run()
+
+
+@pytest.fixture(scope="module")
+def requested_home_dir(serving_home, tmp_path_factory):
+    """A copy of the session's home where SG-CIPD asked département 69 to correct its W47
+    report, loaded, built and published."""
+    from ingestion.loader import ingest_pending
+    from orchestration.warehouse.build import build
+    from orchestration.warehouse.publish import publish
+
+    home = tmp_path_factory.mktemp("review") / "cipd_home"
+    shutil.copytree(serving_home.home, home, symlinks=True)
+    settings = Settings(home=home, now=FROZEN_NOW)
+    record_review(settings, action="request", report_kind="weekly", departement="69",
+                  period_code="2026-W47", actor="cli:analyst@host", fields=["suivis_en_cours"],
+                  reason_code="stock_incoherent")
+    assert ingest_pending(settings).review_events_loaded == 1
+    result = build(settings, unit_tests=False)
+    assert result.success, [(p.name, p.message) for p in result.problems]
+    publish(settings)
+    return home
+
+
+@pytest.fixture
+def requested_home(requested_home_dir, monkeypatch):
+    """The process environment (read by AppTest's pages) on that copy."""
+    monkeypatch.setenv("CIPD_HOME", str(requested_home_dir))
+    return requested_home_dir
+
+
+def test_qualite_form_records_request_with_signed_in_actor(serving_home):
+    at = _page("national", "qualite")
+    _by_label(at.text_input, "Département").set_value("69")
+    _by_label(at.text_input, "Période").set_value("2026-W47")
+    _by_label(at.multiselect, "Champs").set_value(["suivis_en_cours"])
+    _by_label(at.selectbox, "Motif").set_value("stock_incoherent")
+    _by_label(at.button, "Demander la correction").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("enregistrée pour 69 2026-W47" in text for text in texts(at.success))
+    records = list(reviews_dir(get_settings()).glob("*.json"))
+    try:
+        (record,) = [json.loads(p.read_text("utf-8")) for p in records]
+        assert record["actor"] == "web:demo-national" and record["reason_code"] == "stock_incoherent"
+        assert any(e["action"] == "review_request" and e["actor"] == "web:demo-national"
+                   for e in read_events(get_settings())[0])
+    finally:
+        for path in records:  # the session's home is shared with the other page tests
+            path.unlink()
+
+
+def test_departement_sees_banner_with_open_request_count(requested_home):
+    at = _page("departement:69")
+    assert any("1 demande de correction ouverte" in text for text in texts(at.warning))
+
+
+def test_upload_page_lists_open_request_next_to_report(requested_home):
+    at = _page("departement:69", "deposer")
+    assert "Demandes de correction ouvertes" in texts(at.subheader)
+    (table,) = [d.value for d in at.dataframe if "field_names" in d.value.columns]
+    assert table["period_code"].to_list() == ["2026-W47"]
+    assert table["field_names"].to_list() == ["suivis_en_cours"]
