@@ -118,3 +118,34 @@ def test_reader_role_is_refused_writes_raw_tables_and_files(published, statement
 
 def test_clock_for_the_writer_tests_is_frozen(pg_home):
     assert get_settings().now == FROZEN_NOW and get_settings().is_postgres
+
+
+_HOLD_LOCK = """
+import sys, time
+from storage.lock import warehouse_lock
+with warehouse_lock():
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_writer_lock_on_postgres_is_freed_when_its_holder_is_killed(pg_home):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK], stdout=subprocess.PIPE, text=True,
+                              env=dict(os.environ))
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseBusy):
+            with warehouse_lock(get_settings(), timeout=0.2):
+                pass
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(10)
+        with warehouse_lock(get_settings(), timeout=10):  # the server ended the dead session
+            pass
+    finally:
+        holder.kill()
+        holder.wait(10)
