@@ -130,18 +130,33 @@ def weekly_grid(role: Role, first_week: str, last_week: str) -> pl.DataFrame:
 
 
 def rates_by_week(role: Role, first_week: str, last_week: str) -> pl.DataFrame:
-    """Reporting and on-time rates per week over the role's départements."""
-    return fetch("""
+    """Reporting and on-time rates per week over the role's départements, as the marts count
+    them (``coverage_columns``, macros/report_columns.sql): the regional facts summed over the
+    role's regions (all of them for the national role); a département role's group is its own
+    département, whose report flags are the count."""
+    if role.kind == "departement":
+        coverage = """
+            select week_code, count(*) as expected,
+                   count(*) filter (where is_received) as received,
+                   count(*) filter (where timeliness = 'on_time') as on_time
+            from {fct_weekly_reports}
+            where week_code between $first_week and $last_week
+            group by week_code"""
+    else:
+        coverage = """
+            select week_code, sum(departements_expected) as expected,
+                   sum(departements_received) as received, sum(departements_on_time) as on_time
+            from {fct_regional_weekly}
+            where week_code between $first_week and $last_week
+            group by week_code"""
+    return fetch(f"""
         select week_code,
-               count(*) as departements_attendus,
-               count(*) filter (where is_received) as departements_recus,
-               count(*) filter (where status in ('on_time', 'nil')
-                                  and timeliness = 'on_time') as departements_a_l_heure,
-               round(count(*) filter (where is_received) / count(*), 4) as taux_remontee,
-               round(count(*) filter (where timeliness = 'on_time') / count(*), 4) as taux_a_l_heure
-        from {fct_weekly_reports}
-        where week_code between $first_week and $last_week
-        group by week_code
+               expected as departements_attendus,
+               received as departements_recus,
+               on_time as departements_a_l_heure,
+               round(received / expected, 4) as taux_remontee,
+               round(on_time / expected, 4) as taux_a_l_heure
+        from ({coverage}) as coverage
         order by week_code
     """, role, first_week=first_week, last_week=last_week)
 
