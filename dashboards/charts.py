@@ -22,8 +22,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from dashboards.display import is_ratio
 from dashboards.small_counts import NOT_RECEIVED_LABEL, SECRET_LABEL, secret_mask
 from dashboards.ui import STATUS_COLOURS
+from data_contracts.french_format import PLOTLY_SEPARATORS, fr_percent, fr_short_month
 
 GEOJSON_PATH = Path(__file__).parent / "static" / "departements.geojson"
 GEOJSON_URL = "app/static/departements.geojson"  # relative: works under any base URL path
@@ -45,10 +47,31 @@ def _metro_geojson() -> dict:
             "features": [f for f in every["features"] if f["properties"]["code"] not in DROM_CODES]}
 
 
+#: Axis ticks and hover values as French numbers: d3's "," groups thousands (« 700 000 »
+#: with the layout's French separators) where plotly's default writes « 700k ».
+FRENCH_NUMBER_AXIS = {"tickformat": ",", "hoverformat": ",.4~r"}
+_PERCENT_TICKS = [i / 10 for i in range(0, 11, 2)]
+
+
 def _layout(fig: go.Figure, title: str) -> go.Figure:
+    """Title, margins and French number separators (decimal comma, narrow no-break space)."""
     fig.update_layout(title=title, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-                      legend_title_text="", separators=", ")
+                      legend_title_text="", separators=PLOTLY_SEPARATORS)
     return fig
+
+
+def _percent_axis(fig: go.Figure, axis: str = "y") -> None:
+    """A 0–1 ratio axis read « 0 % … 100 % » (d3's ".0%" writes « 100% », without the space)."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(range=[0, 1.05], tickvals=_PERCENT_TICKS, ticktext=[fr_percent(v) for v in _PERCENT_TICKS],
+           hoverformat=".1%")
+
+
+def _french_months(frame: pl.DataFrame, x: str) -> pl.DataFrame:
+    """Month codes as axes read them (« janv. 2026 »): plotly would date them « Jan 2026 »."""
+    if x != "month_code" or frame.is_empty():
+        return frame
+    return frame.sort(x).with_columns(pl.col(x).map_elements(fr_short_month, return_dtype=pl.String))
 
 
 def choropleth(frame: pl.DataFrame, indicator: str, label: str) -> go.Figure:
@@ -74,6 +97,7 @@ def choropleth(frame: pl.DataFrame, indicator: str, label: str) -> go.Figure:
                 colorscale=[[0, colour], [1, colour]], showscale=False, name=label, showlegend=True,
                 marker_line_color="#9e9e9e", hovertemplate=f"%{{location}} — {label}<extra></extra>"))
     fig.update_layout(legend={"orientation": "h", "y": -0.02})
+    fig.update_coloraxes(colorbar_tickformat=",")
     # Every metropolitan boundary as a grey base layer, so a map of a few départements
     # (a regional role, missing reports) still reads as France.
     fig.update_layout(map_layers=[{"source": GEOJSON_URL if served else _metro_geojson(),
@@ -94,6 +118,7 @@ def trend(frame: pl.DataFrame, x: str, series: dict[str, str], title: str,
           percent: bool = False, shared_axis: bool = True) -> go.Figure:
     """Lines over time, one per measure (``series``: column → French label). Measures of
     different sizes (a stock and a weekly flow) get one panel each with its own axis."""
+    frame = _french_months(frame, x)
     long = frame.select([x, *series]).unpivot(index=x, variable_name="mesure", value_name="valeur")
     long = long.with_columns(pl.col("mesure").replace_strict(series))
     facets = {} if shared_axis else {"facet_row": "mesure", "facet_row_spacing": 0.08}
@@ -104,7 +129,9 @@ def trend(frame: pl.DataFrame, x: str, series: dict[str, str], title: str,
         fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
         fig.update_layout(height=220 * len(series) + 80, showlegend=False)
     if percent:
-        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+        _percent_axis(fig)
+    else:
+        fig.update_yaxes(**FRENCH_NUMBER_AXIS)
     _mark_secrets(fig, frame, x, series)
     fig.update_xaxes(type="category")
     return _layout(fig, title)
@@ -131,8 +158,16 @@ def _mark_secrets(fig: go.Figure, frame: pl.DataFrame, x: str, series: dict[str,
 @st.cache_data(**_FIGURE_CACHE)
 def bars(frame: pl.DataFrame, x: str, y: str, title: str, labels: dict[str, str] | None = None,
          color: str | None = None, horizontal: bool = False) -> go.Figure:
+    frame = _french_months(frame, x)
     fig = (px.bar(frame, y=x, x=y, color=color, labels=labels or {}, orientation="h")
            if horizontal else px.bar(frame, x=x, y=y, color=color, labels=labels or {}))
+    value_axis = "x" if horizontal else "y"
+    if is_ratio(y):
+        _percent_axis(fig, value_axis)
+    else:
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(**FRENCH_NUMBER_AXIS)
+    if x == "month_code":
+        fig.update_xaxes(type="category")
     return _layout(fig, title)
 
 

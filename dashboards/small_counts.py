@@ -21,6 +21,7 @@ from functools import cache
 import polars as pl
 
 from accounts.roles import Role
+from dashboards.display import french_number_text
 from data_contracts.disclosure import RowTotal, suppress
 from data_contracts.registry import count_fields
 from data_contracts.settings import get_settings
@@ -127,7 +128,7 @@ def mark_secret(frame: pl.DataFrame, role: Role | None) -> pl.DataFrame:
     columns = [c for c in (*count_columns(), *DERIVED) if c in frame.columns
                and frame.schema[c].is_numeric()]
     return frame.with_columns(
-        pl.when(pl.col(c).is_not_null()).then(pl.col(c).cast(pl.String))
+        pl.when(pl.col(c).is_not_null()).then(french_number_text(c))
         .when(_received(frame, c)).then(pl.lit(SECRET))
         .otherwise(pl.lit(NOT_RECEIVED)).alias(c)
         for c in columns)

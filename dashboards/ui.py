@@ -13,9 +13,11 @@ import streamlit as st
 
 from accounts.roles import Role
 from dashboards import audit_trail, queries, serving, small_counts
+from dashboards.display import french_cells, header_labels
 from dashboards.exports import to_csv_bytes, to_xlsx_bytes
 from data_contracts import labels
 from data_contracts.calendar import PARIS, format_paris
+from data_contracts.french_format import fr_int
 
 #: Session key holding the signed-in account (set only by :mod:`dashboards.auth`).
 ACCOUNT_KEY = "_cipd_account"
@@ -105,9 +107,48 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "donnees"
 
 
+def signed(delta: int | float) -> str:
+    """A metric's change in French (« +1 234 », « -473 »): an ASCII minus, which Streamlit reads
+    to draw the arrow down."""
+    return ("-" if delta < 0 else "+") + fr_int(abs(delta))
+
+
+#: The shared chrome's CSS: Streamlit's file uploader has no option for its English texts
+#: (« Drag and drop file here », « Limit 5MB per file • CSV, XLSX, JSON », « Upload »), so they
+#: are hidden and French ones drawn in their place.
+FRENCH_WIDGETS_CSS = """
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span,
+[data-testid="stFileUploaderDropzoneInstructions"] small { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "Glissez-déposez le fichier ici (CSV, XLSX ou JSON ; 5 Mo au plus)"; }
+[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "Choisir un fichier"; font-size: 1rem; }
+</style>
+"""
+
+#: Placeholder of every multiselect (Streamlit's default is « Choose options »).
+MULTISELECT_PLACEHOLDER = "Choisir…"
+
+
+def french_widgets() -> None:
+    st.html(FRENCH_WIDGETS_CSS)
+
+
+def _progress_columns(column_config: dict | None) -> tuple[str, ...]:
+    """Columns a page draws as a bar (they keep their number)."""
+    return tuple(c for c, v in (column_config or {}).items()
+                 if isinstance(v, dict) and v.get("type_config", {}).get("type") == "progress")
+
+
 def _headers(frame: pl.DataFrame, column_config: dict | None) -> dict:
-    return {**{c: labels.COLUMNS[c] for c in frame.columns if c in labels.COLUMNS},
-            **(column_config or {})}
+    return {**header_labels(frame), **(column_config or {})}
+
+
+def shown_table(frame: pl.DataFrame, column_config: dict | None = None) -> pl.DataFrame:
+    """``frame`` as the grid shows it: French numbers, words and dates; « — » where empty."""
+    return french_cells(small_counts.mark_secret(frame, current_role()),
+                        keep=_progress_columns(column_config))
 
 
 def audited_export(frame: pl.DataFrame | Callable[[], pl.DataFrame], file_name: str,
@@ -128,19 +169,25 @@ def audited_export(frame: pl.DataFrame | Callable[[], pl.DataFrame], file_name: 
     return produce
 
 
-def downloads(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str) -> None:
-    """The table behind a figure, as CSV and XLSX (cells neutralised by :mod:`exports`);
-    ``frame`` may be a function, read only when the user clicks."""
+def downloads(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str,
+              column_config: dict | None = None) -> None:
+    """The table behind a figure, as CSV and XLSX with the page's headers (cells neutralised
+    by :mod:`exports`); ``frame`` may be a function, read only when the user clicks."""
     base = slug(name)
     role = current_role()
     table = frame
     frame = ((lambda: small_counts.mark_secret(table(), role)) if callable(table)
              else small_counts.mark_secret(table, role))  # « s » and « — » in the files too
+    def headers(table: pl.DataFrame) -> dict[str, str]:
+        return header_labels(table, column_config)
+
     left, right = st.columns(2)
-    left.download_button("Télécharger (CSV)", audited_export(frame, f"{base}.csv", to_csv_bytes),
+    left.download_button("Télécharger (CSV)", audited_export(
+                             frame, f"{base}.csv", lambda t: to_csv_bytes(t, headers=headers(t))),
                          file_name=f"{base}.csv", mime="text/csv", key=f"csv-{base}",
                          on_click="ignore")
-    right.download_button("Télécharger (XLSX)", audited_export(frame, f"{base}.xlsx", to_xlsx_bytes),
+    right.download_button("Télécharger (XLSX)", audited_export(
+                              frame, f"{base}.xlsx", lambda t: to_xlsx_bytes(t, headers=headers(t))),
                           file_name=f"{base}.xlsx", mime=XLSX_MIME, key=f"xlsx-{base}",
                           on_click="ignore")
 
@@ -151,19 +198,19 @@ def figure(fig, frame: pl.DataFrame, name: str, covered: int | None = None,
     st.plotly_chart(fig, width="stretch", key=f"chart-{slug(name)}")
     caption(covered, expected, note)
     with st.expander(f"Tableau : {name}"):
-        shown = small_counts.mark_secret(frame, current_role())
+        shown = shown_table(frame)
         st.dataframe(shown, hide_index=True, width="stretch", column_config=_headers(shown, None))
         downloads(frame, name)
 
 
 def table(frame: pl.DataFrame, name: str, covered: int | None = None,
           expected: int | None = None, note: str = "", column_config: dict | None = None) -> None:
-    """A table figure: shown, captioned, downloadable."""
-    shown = small_counts.mark_secret(frame, current_role())
+    """A table figure: shown, captioned, downloadable (with the same headers)."""
+    shown = shown_table(frame, column_config)
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config=_headers(shown, column_config))
     caption(covered, expected, note)
-    downloads(frame, name)
+    downloads(frame, name, column_config)
 
 
 def receipts(frame: pl.DataFrame) -> pl.DataFrame:

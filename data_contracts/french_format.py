@@ -42,13 +42,15 @@ def fr_decimal(value: float | Decimal | None, digits: int = 1) -> str:
     return _group(f"{float(value):,.{digits}f}").replace(".", ",")
 
 
-def fr_number(value: int | float | Decimal | None, digits: int = 1) -> str:
-    """An integer as ``1 234``, anything else with ``digits`` decimals (``1,4``)."""
+def fr_number(value: int | float | Decimal | None, digits: int = 2) -> str:
+    """An integer as ``1 234``, anything else with at most ``digits`` decimals (``1,4``,
+    ``0,05``): trailing zeros dropped, as a table of rates reads."""
     if value is None:
         return MISSING
     if isinstance(value, int):
         return fr_int(value)
-    return fr_decimal(value, digits)
+    text = fr_decimal(value, digits)
+    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def fr_percent(ratio: float | Decimal | None, digits: int = 0) -> str:

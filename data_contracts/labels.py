@@ -87,6 +87,28 @@ def status_label(status: str, is_awaited: bool | None) -> str:
     return STATUS["awaited"] if is_awaited else STATUS[status]
 
 
+#: ``timeliness`` of fct_weekly_reports / fct_monthly_reports (the first version's arrival).
+TIMELINESS: dict[str, str] = {"on_time": "À l'heure", "late": "En retard"}
+
+#: ``status`` of dbt's test results (Qualité des données).
+TEST_STATUS: dict[str, str] = {"pass": "Réussi", "success": "Réussi", "warn": "Alerte",
+                               "fail": "Échec", "error": "Erreur", "skipped": "Non exécuté"}
+
+#: What a download's « Dictionnaire » sheet says of the columns that need more than a header.
+COLUMN_DESCRIPTIONS: dict[str, str] = {
+    "status": "Statut du rapport de la période : à l'heure, en retard, néant (rien à signaler), "
+              "en attente (échéance non passée) ou manquant.",
+    "timeliness": "Arrivée du premier dépôt avant (à l'heure) ou après l'échéance (en retard) ; "
+                  "une correction ne la change pas.",
+    "week_code": "Semaine ISO, format AAAA-Sss.",
+    "month_code": "Mois, format AAAA-MM.",
+    "reporting_rate": "Part des départements attendus dont le rapport a été reçu.",
+    "on_time_rate": "Part des départements attendus dont le rapport est arrivé avant l'échéance.",
+    "received_at": "Date et heure de réception du dépôt (heure de Paris).",
+    "deadline_at": "Échéance de remise (heure de Paris).",
+    "submission_id": "Numéro de dépôt figurant sur l'accusé de réception.",
+}
+
 #: ``status`` of fct_submissions (receipts).
 RECEIPT_STATUS: dict[str, str] = {"accepted": "Accepté", "rejected": "Refusé", "duplicate": "Doublon"}
 

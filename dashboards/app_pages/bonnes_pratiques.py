@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards import queries, ui
+from data_contracts.french_format import fr_number
 from data_contracts.labels import ACTION_TYPES as ACTION_TYPE_LABELS
 from data_contracts.labels import TARGET_PUBLICS as PUBLIC_LABELS
 from data_contracts.referential import regions
@@ -22,10 +23,13 @@ ui.require_serving()
 st.title("Bonnes pratiques")
 text = st.text_input("Rechercher", placeholder="mots du titre, de la description, des résultats…")
 c1, c2, c3, c4 = st.columns(4)
-action_types = c1.multiselect("Type d'action", list(ACTION_TYPE_LABELS), format_func=ACTION_TYPE_LABELS.get)
-publics = c2.multiselect("Public visé", list(PUBLIC_LABELS), format_func=PUBLIC_LABELS.get)
+action_types = c1.multiselect("Type d'action", list(ACTION_TYPE_LABELS), format_func=ACTION_TYPE_LABELS.get,
+                              placeholder=ui.MULTISELECT_PLACEHOLDER)
+publics = c2.multiselect("Public visé", list(PUBLIC_LABELS), format_func=PUBLIC_LABELS.get,
+                         placeholder=ui.MULTISELECT_PLACEHOLDER)
 all_regions = regions()
-region_codes = c3.multiselect("Région", list(all_regions), format_func=all_regions.get)
+region_codes = c3.multiselect("Région", list(all_regions), format_func=all_regions.get,
+                              placeholder=ui.MULTISELECT_PLACEHOLDER)
 partner = c4.text_input("Partenaire", placeholder="ex. SPIP, ASE…")
 
 SHOWN = 50
@@ -53,7 +57,7 @@ for practice in found.iter_rows(named=True):
             cols = st.columns(3)
             for i, (column, label) in enumerate(INDICATORS.items()):
                 value = practice.get(column)
-                cols[i % 3].metric(label, "—" if value is None else f"{value:n}")
+                cols[i % 3].metric(label, fr_number(value))
         else:
             st.caption("Indicateurs du département réservés à son périmètre.")
 if count > SHOWN:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards import charts, queries, ui
 from data_contracts.calendar import shift_month
+from data_contracts.french_format import fr_number
 from data_contracts.labels import MONTHLY_ACTIONS as ACTION_LABELS
 from data_contracts.labels import MONTHLY_FOLLOW_UPS as FOLLOW_UPS
 from data_contracts.labels import PARTNERS as PARTNER_LABELS
@@ -30,7 +31,7 @@ national_coverage = {"covered": row.get("departements_received"),
 if level == "National":
     cols = st.columns(4)
     for box, (column, label) in zip(cols, FOLLOW_UPS.items()):
-        box.metric(label, "—" if row.get(column) is None else f"{row[column]:n}")
+        box.metric(label, fr_number(row.get(column)))
     ui.caption(row.get("departements_received"), row.get("departements_expected"))
     actions = pl.DataFrame({"type_action": list(ACTION_LABELS.values()),
                             "actions": [row.get(c) for c in ACTION_LABELS]})

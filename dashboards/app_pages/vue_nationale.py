@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from data_contracts.calendar import shift_week
+from data_contracts.french_format import fr_number
 from data_contracts.labels import WEEKLY_MEASURES
 from dashboards import charts, queries, ui
 
@@ -35,8 +36,8 @@ def kpi(column, label, container, delta_color="normal", help=None):
     value = this[column] if this else None
     previous = last[column] if last else None
     delta = (value - previous) if value is not None and previous is not None else None
-    container.metric(label, "—" if value is None else f"{value:n}",
-                     delta=None if delta is None else f"{delta:+n} vs S-1",
+    container.metric(label, fr_number(value),
+                     delta=None if delta is None else f"{ui.signed(delta)} vs S-1",
                      delta_color="off" if before_deadline else delta_color, help=help)
 
 

@@ -7,6 +7,8 @@ import pytest
 
 from page_text import texts
 
+from data_contracts.french_format import fr_int
+
 ROLES = ("national", "region:84", "departement:69")
 COMMON_PAGES = ("vue_nationale", "remontees", "fiche_departement", "suivis_actions", "bonnes_pratiques")
 
@@ -55,12 +57,12 @@ def test_vue_nationale_counts_reports_not_yet_sent_as_awaited_before_the_deadlin
             "Nouveaux signalements", "Suivis en cours"} <= set(metrics)
     assert "Manquants" not in metrics
     awaited = _national_w48(serving_home, "departements_awaited")
-    assert 0 < awaited < 101 and metrics["En attente"] == str(awaited)
+    assert 0 < awaited < 101 and metrics["En attente"] == fr_int(awaited)
 
 
 def test_vue_nationale_received_kpi_equals_the_national_mart(rendered, serving_home):
     metrics = _metrics(rendered("national", "vue_nationale"))
-    assert metrics["Rapports reçus"] == str(_national_w48(serving_home, "departements_received"))
+    assert metrics["Rapports reçus"] == fr_int(_national_w48(serving_home, "departements_received"))
 
 
 def test_vue_nationale_header_gives_the_deadline_in_paris_time(rendered):
@@ -192,7 +194,7 @@ def test_bonnes_pratiques_action_type_filter_narrows_the_list(signed_in, serving
 
 def test_qualite_counts_the_published_build_tests(rendered, serving_home):
     metrics = _metrics(rendered("national", "qualite"))
-    assert metrics["Tests exécutés"] == str(serving_home.serving_value(
+    assert metrics["Tests exécutés"] == fr_int(serving_home.serving_value(
         "select count(*) from marts.meta_test_results"))
 
 
