@@ -17,6 +17,8 @@ from storage.engine import BUILD_MARTS_SCHEMA
 from tests_now import FROZEN_NOW
 
 STAGES = ("full", "incremental", "known_at")
+#: Marts the demo leaves empty (it sends no review request): compared for columns and emptiness.
+EMPTY_ON_THE_DEMO = frozenset({"fct_review_requests"})
 
 
 def _build_both(twins: TwinWarehouses, **options) -> dict:
@@ -57,7 +59,8 @@ def stages(tmp_path_factory, postgres_cluster):
 def test_mart_on_postgres_matches_duckdb_row_for_row(stages, stage, mart):
     snapshots, *_ = stages
     expected, actual = snapshots[stage][mart]
-    assert expected[1], f"{mart} is empty on DuckDB at stage {stage}: the comparison would prove nothing"
+    if mart not in EMPTY_ON_THE_DEMO:
+        assert expected[1], f"{mart} is empty on DuckDB at stage {stage}: the comparison would prove nothing"
     assert differences(expected, actual) == []
 
 

@@ -3,7 +3,6 @@ within a tolerance, so a silent 0.0 (integer division) or a dropped row cannot p
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -30,16 +29,6 @@ def _normal(value: Any) -> Any:
     return value
 
 
-def _sort_key(row: tuple) -> tuple:
-    return tuple((value is None, type(value).__name__,
-                  round(value, 6) if isinstance(value, float) else value if value is not None else 0)
-                 for value in row)
-
-
-def normal_rows(rows: list[tuple]) -> list[tuple]:
-    return sorted((tuple(_normal(v) for v in row) for row in rows), key=_sort_key)
-
-
 def duckdb_result(path, sql: str) -> tuple[list[str], list[tuple]]:
     with duckdb.connect(str(path), read_only=True) as connection:
         cursor = connection.execute(sql)
@@ -62,22 +51,33 @@ def _without_ignored(result: tuple[list[str], list[tuple]]) -> tuple[list[str], 
     return [columns[i] for i in kept], [tuple(row[i] for i in kept) for row in rows]
 
 
+def _frame(columns: list[str], rows: list[tuple]) -> Any:
+    """The rows as a polars frame, numbers as floats, sorted on every column (floats rounded
+    for the order only, so last-bit differences cannot reorder rows)."""
+    import polars as pl
+
+    frame = pl.DataFrame([tuple(_normal(v) for v in row) for row in rows], schema=columns,
+                         orient="row", infer_schema_length=None)
+    keys = [pl.col(name).round(6) if frame.schema[name].is_float() else pl.col(name) for name in columns]
+    return frame.sort(keys, nulls_last=True) if columns else frame
+
+
 def differences(expected: tuple[list[str], list[tuple]], actual: tuple[list[str], list[tuple]]) -> list[str]:
-    """What differs between two results (columns, row count, first differing rows)."""
+    """What differs between two results (columns, row count, the first differing values)."""
+    import polars.testing
+
     expected, actual = _without_ignored(expected), _without_ignored(actual)
     (expected_columns, expected_rows), (actual_columns, actual_rows) = expected, actual
     if expected_columns != actual_columns:
         return [f"columns differ: {expected_columns} != {actual_columns}"]
     if len(expected_rows) != len(actual_rows):
         return [f"{len(expected_rows)} rows != {len(actual_rows)} rows"]
-    found = []
-    for left, right in zip(normal_rows(expected_rows), normal_rows(actual_rows)):
-        for column, a, b in zip(expected_columns, left, right):
-            same = (math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-                    if isinstance(a, float) and isinstance(b, float) else a == b)
-            if not same:
-                found.append(f"{column}: {a!r} != {b!r} in {left}")
-                break
-        if len(found) >= 5:
-            break
-    return found
+    if not expected_rows:
+        return []
+    try:
+        polars.testing.assert_frame_equal(_frame(expected_columns, expected_rows),
+                                          _frame(actual_columns, actual_rows), check_dtypes=False,
+                                          rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+    except AssertionError as difference:
+        return [str(difference)[:2000]]
+    return []
