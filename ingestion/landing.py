@@ -207,19 +207,21 @@ def recover_pending(settings: Settings, outcome_of: Callable[[list[str]], dict[s
     ``<zone>/aborted/`` — never acknowledged, never loaded, kept for inspection.
     ``only=(kind, departement)`` is for a caller already holding that tenant's lock; without it
     each receipt is handled under its tenant's lock, so an upload in flight is never touched."""
-    pending = pending_receipts(settings)
-    if not pending:
-        return {}
-    done: dict[str, str] = {}
-    outcomes = outcome_of([p.stem for p in pending])
-    for path in pending:
+    tenants: dict[Path, tuple[str, str]] = {}
+    for path in pending_receipts(settings):
         try:
             data = json.loads(path.read_bytes())
         except (FileNotFoundError, ValueError):
             continue
-        tenant = (data["kind"], data["departement"])
-        if only is not None and tenant != only:
-            continue
+        if only is None or (data["kind"], data["departement"]) == only:
+            tenants[path] = (data["kind"], data["departement"])
+    if not tenants:
+        return {}
+    done: dict[str, str] = {}
+    # Under the tenant's lock (held by the caller, or taken here) the journal is read only when
+    # a receipt is pending, and after any upload in flight has finished or died.
+    outcomes = outcome_of([p.stem for p in tenants]) if only is not None else {}
+    for path, tenant in tenants.items():
         lock = tenant_lock(settings, *tenant) if only is None else None
         if lock is not None:
             lock.acquire()
@@ -227,7 +229,8 @@ def recover_pending(settings: Settings, outcome_of: Callable[[list[str]], dict[s
             if not path.exists():
                 continue  # its own upload finished it meanwhile
             zone = path.parents[1]
-            if outcomes.get(path.stem) in ("accepted", "rejected"):
+            outcome = outcomes.get(path.stem) if only is not None else outcome_of([path.stem]).get(path.stem)
+            if outcome in ("accepted", "rejected"):
                 _promote(zone, path, path.stem)
                 done[path.stem] = "completed"
             else:
