@@ -10,7 +10,7 @@ line is the canonical JSON of its event (sorted keys, no spaces), carries its se
 ``seq`` and ``prev_hash``, the SHA-256 of the previous line: editing, inserting, deleting or
 reordering a line breaks the chain at that line, and the daily seal (``storage.audit_seal``)
 plus the loader's saved position catch a truncated tail. Appends are serialised by a file
-lock beside the journal (``audit/journal.lock``), so concurrent writers (upload page, CLI,
+lock beside the journal (``audit/journal.lock``, a blocking ``flock``), so concurrent writers (upload page, CLI,
 Dagster runs) never fork the chain; the head is read back from the journal's tail, not from
 a second file that could disagree with it. ``recorded_at`` is stamped under the lock and
 never goes backwards, so a back-dated line stands out. docs/audit.md has the whole design.
@@ -18,17 +18,18 @@ never goes backwards, so a back-dated line stands out. docs/audit.md has the who
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import hashlib
 import json
 import os
 import socket
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-
-from filelock import FileLock
 
 from data_contracts.settings import Settings
 from storage.atomic import append_durably
@@ -53,11 +54,21 @@ def archive_dir(settings: Settings) -> Path:
     return audit_dir(settings) / "archive"
 
 
-def journal_lock(settings: Settings) -> FileLock:
-    """Held by every append and every rotation: one writer at a time extends the chain."""
+@contextmanager
+def journal_lock(settings: Settings) -> Iterator[None]:
+    """Held by every append and every rotation: one writer at a time extends the chain.
+
+    A blocking ``flock`` rather than a polling lock: the kernel queues the waiters, so under the
+    Thursday burst no writer starves behind the others' retries (a 50 ms polling lock left one
+    append waiting seconds), and the lock goes with its holder if it dies."""
     path = audit_dir(settings) / "journal.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(path), thread_local=False)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o640)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def cli_actor() -> str:
