@@ -39,6 +39,17 @@ def pages_for(role: Role) -> list[st.Page]:
     return pages
 
 
+def sign_in_pages() -> list[st.Page]:
+    """Signed out, every page's address shows the sign-in form (not Streamlit's English « Page
+    not found »), so a shared link such as ``/fiche_departement?departement=01`` keeps its
+    address and query; once signed in, the rerun opens the page it names (if the role may)."""
+    def sign_in(url_path: str, default: bool = False) -> st.Page:
+        return st.Page(auth.sign_in_page, title="Connexion", url_path=url_path, default=default)
+
+    names = sorted(p.stem for p in PAGES_DIR.glob("*.py") if not p.stem.startswith("_"))
+    return [sign_in("connexion", default=True), *(sign_in(name) for name in names)]
+
+
 def sidebar(account) -> None:
     with st.sidebar:
         st.markdown(f"**{ui.md_escape(account.name)}**  \n{account.role.label}")
@@ -63,10 +74,10 @@ def review_banner(role: Role) -> None:
 def main() -> None:
     st.set_page_config(page_title="CIPD – pilotage national", page_icon=":material/shield:",
                        layout="wide")
+    ui.french_widgets()
     account = auth.resolve_session()
     if account is None:
-        st.navigation([st.Page(auth.sign_in_page, title="Connexion", url_path="connexion")],
-                      position="hidden").run()
+        st.navigation(sign_in_pages(), position="hidden").run()
         return
     navigation = st.navigation(pages_for(account.role))
     sidebar(account)

@@ -5,6 +5,8 @@ import polars as pl
 import streamlit as st
 
 from dashboards import queries, ui
+from data_contracts.french_format import fr_int
+from data_contracts.labels import COLUMNS
 from data_contracts.quality_rules import UNUSUAL_VALUE
 from data_contracts.registry import CONTRACTS
 from data_contracts.review import REASONS
@@ -28,9 +30,9 @@ if results.is_empty():
 else:
     failing = results.filter(~pl.col("status").is_in(["pass", "success"]))
     cols = st.columns(3)
-    cols[0].metric("Tests exécutés", results.height)
-    cols[1].metric("Réussis", results.height - failing.height)
-    cols[2].metric("En échec ou en alerte", failing.height)
+    cols[0].metric("Tests exécutés", fr_int(results.height))
+    cols[1].metric("Réussis", fr_int(results.height - failing.height))
+    cols[2].metric("En échec ou en alerte", fr_int(failing.height))
     if failing.height:
         st.warning(f"{failing.height} test(s) dbt en échec ou en alerte : voir le tableau.")
     ui.table(results, "tests dbt", note="résultats du dernier `dbt build` publié")
@@ -70,6 +72,14 @@ else:
              covered=rejected["departement_code"].n_unique())
 
 # --- Correction requests (docs/steering.md) ----------------------------------------------------------
+def _days(value) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _share(value) -> str:
+    return "—" if value is None else f"{value:.0%}".replace("%", " %")
+
+
 st.subheader("Demander une correction")
 with st.form("review-request", clear_on_submit=True):
     cols = st.columns(3)
@@ -78,7 +88,9 @@ with st.form("review-request", clear_on_submit=True):
     review_departement = cols[1].text_input("Département (code INSEE)")
     review_period = cols[2].text_input("Période (semaine AAAA-Sss ou mois AAAA-MM)", value=week)
     review_fields = st.multiselect("Champs concernés", sorted({*CONTRACTS["weekly"].model_fields,
-                                                               *CONTRACTS["monthly"].model_fields}))
+                                                               *CONTRACTS["monthly"].model_fields}),
+                                   placeholder=ui.MULTISELECT_PLACEHOLDER,
+                                   format_func=lambda name: COLUMNS.get(name, name.replace("_", " ").capitalize()))
     review_reason = st.selectbox("Motif", list(REASONS), format_func=REASONS.get)
     review_message = st.text_area("Message (facultatif, sans donnée personnelle)", max_chars=500)
     review_sent = st.form_submit_button("Demander la correction")
@@ -99,6 +111,13 @@ if review_sent:
                    f"{request.period_code} : elle apparaîtra après le prochain chargement et la "
                    "prochaine publication.")
 st.subheader("Demandes de correction")
+indicators = queries.review_indicators(role, week)
+if indicators:
+    cols = st.columns(4)
+    cols[0].metric("Demandes ouvertes", indicators["open_requests"])
+    cols[1].metric("Âge médian des demandes ouvertes (jours)", _days(indicators["median_open_age_days"]))
+    cols[2].metric("Délai médian de correction (jours)", _days(indicators["median_days_to_correct"]))
+    cols[3].metric(f"Rapports vérifiés, semaine {week}", _share(indicators["share_verified"]))
 all_requests = queries.review_requests(role, open_only=False)
 if all_requests.is_empty():
     st.info("Aucune demande de correction publiée.")

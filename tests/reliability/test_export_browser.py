@@ -62,7 +62,7 @@ def test_a_download_in_a_real_browser_is_generated_on_click_and_audited(running_
             content = Path(download.value.path()).read_text(encoding="utf-8-sig")
         finally:
             browser.close()
-    assert name.endswith(".csv") and content.startswith("departement_code;")
+    assert name.endswith(".csv") and content.startswith("Code;Département;")  # French headers, as the table
     events, _ = read_events(settings, start)
     assert [(e["action"], e["outcome"]) for e in events] == [("sign_in", "success"),
                                                               ("export", "downloaded")]
