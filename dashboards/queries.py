@@ -419,3 +419,20 @@ def review_requests(role: Role, departement: str | None = None, open_only: bool 
 def open_review_request_count(role: Role) -> int:
     """How many correction requests the role's départements have open (the banner)."""
     return review_requests(role).height
+
+
+def review_indicators(role: Role, week: str) -> dict:
+    """The steering indicators: open requests and their median age, median days to correct,
+    and the share of ``week``'s received reports SG-CIPD marked verified."""
+    try:
+        return fetch("""
+            select
+                (select count(*) from {fct_review_requests} where is_open) as open_requests,
+                (select median(age_days) from {fct_review_requests} where is_open) as median_open_age_days,
+                (select median(age_days) from {fct_review_requests} where request_state = 'corrige')
+                    as median_days_to_correct,
+                (select avg(case when review_state = 'verifie' then 1.0 else 0.0 end)
+                 from {fct_weekly_reports} where week_code = $week and is_received) as share_verified
+        """, role, week=week).to_dicts()[0]
+    except duckdb.CatalogException:  # a file published before the mart existed
+        return {}

@@ -89,3 +89,18 @@ def test_upload_page_lists_open_request_next_to_report(requested_home):
     (table,) = [d.value for d in at.dataframe if "field_names" in d.value.columns]
     assert table["period_code"].to_list() == ["2026-W47"]
     assert table["field_names"].to_list() == ["suivis_en_cours"]
+
+
+def test_other_departement_never_sees_the_request(requested_home):
+    from accounts.roles import Role
+    from dashboards import queries
+
+    assert queries.review_requests(Role.parse("departement:13"), open_only=False).is_empty()
+    assert queries.review_requests(Role.parse("departement:69"))["departement_code"].to_list() == ["69"]
+
+
+def test_qualite_counts_open_requests_in_its_indicators(requested_home):
+    at = _page("national", "qualite")
+    metrics = {metric.label: str(metric.value) for metric in at.metric}
+    assert metrics["Demandes ouvertes"] == "1"
+    assert metrics["Délai médian de correction (jours)"] == "—"
