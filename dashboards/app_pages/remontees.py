@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from data_contracts.calendar import shift_week
+from data_contracts.labels import COVERAGE
 from dashboards import charts, queries, ui
 
 
@@ -53,8 +54,8 @@ ui.figure(charts.status_heatmap(grid, f"Rapports hebdomadaires, {first_week} à 
 
 # --- Rates by week -----------------------------------------------------------------------------
 st.subheader("Taux de remontée et de ponctualité")
-ui.figure(charts.trend(rates, "week_code", {"taux_remontee": "Taux de remontée",
-                                            "taux_a_l_heure": "Taux à l'heure"},
+ui.figure(charts.trend(rates, "week_code", {"taux_remontee": COVERAGE["reporting_rate"],
+                                            "taux_a_l_heure": COVERAGE["on_time_rate"]},
                        "Taux par semaine", percent=True),
           rates, f"taux par semaine {first_week} {week}", covered=expected, expected=expected)
 
