@@ -114,16 +114,18 @@ def signed(delta: int | float) -> str:
 
 
 #: The shared chrome's CSS: Streamlit's file uploader has no option for its English texts
-#: (« Drag and drop file here », « Limit 5MB per file • CSV, XLSX, JSON », « Upload »), so they
-#: are hidden and French ones drawn in their place.
+#: (« Upload », « 5MB per file • CSV, XLSX, JSON », « Drag and drop a file here » while a file
+#: is dragged over it), so they are hidden and French ones drawn in their place. Selectors
+#: follow Streamlit 1.67's uploader (dropzone section > button span, instructions div > span).
 FRENCH_WIDGETS_CSS = """
 <style>
-[data-testid="stFileUploaderDropzoneInstructions"] span,
-[data-testid="stFileUploaderDropzoneInstructions"] small { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {
-  content: "Glissez-déposez le fichier ici (CSV, XLSX ou JSON ; 5 Mo au plus)"; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "Choisir un fichier"; font-size: 1rem; }
+  content: "Fichier CSV, XLSX ou JSON ; {limit} Mo au plus"; }
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span { display: none; }
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid])::after { content: "Déposez le fichier ici"; }
+[data-testid="stFileUploaderDropzone"] > span > button > * { display: none; }
+[data-testid="stFileUploaderDropzone"] > span > button::after { content: "Choisir un fichier"; }
 </style>
 """
 
@@ -132,7 +134,13 @@ MULTISELECT_PLACEHOLDER = "Choisir…"
 
 
 def french_widgets() -> None:
-    st.html(FRENCH_WIDGETS_CSS)
+    """Drawn by the router on every run, before any page (the sign-in page included)."""
+    import math
+
+    from data_contracts.settings import get_settings
+
+    limit = max(1, math.ceil(get_settings().max_upload_bytes / 1024 / 1024))
+    st.html(FRENCH_WIDGETS_CSS.replace("{limit}", str(limit)))
 
 
 def _progress_columns(column_config: dict | None) -> tuple[str, ...]:

@@ -171,4 +171,8 @@ COLUMNS: dict[str, str] = {
     "month_suivis_engages": "Suivis engagés (mois)",
     "weeks_orientations_judiciaires": "Orientations police / justice (semaines)",
     "month_orientations_judiciaires": "Orientations police / justice (mois)",
+    "type_action": "Type d'action", "actions": "Actions",
+    "month_report_status": "Statut du rapport mensuel", "size_bytes": "Taille (octets)",
+    "errors_json": "Erreurs (détail)", "warnings_json": "Avertissements (détail)",
+    "loaded_at": "Chargé le", "is_received": "Reçu", "is_awaited": "En attente",
 }
