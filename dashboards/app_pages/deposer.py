@@ -80,10 +80,31 @@ if serving.serving_file() is not None:
     requests = queries.review_requests(role, role.code)
     if not requests.is_empty():
         st.subheader("Demandes de correction ouvertes")
-        st.caption("Déposez une version corrigée du rapport concerné : la demande se ferme d'elle-même.")
+        st.caption("Déposez une version corrigée du rapport concerné : la demande se ferme d'elle-même. "
+                   "Si le chiffre est juste, confirmez-le avec sa raison.")
         st.dataframe(ui.with_paris_times(requests, "requested_at").select(
             "report_kind", "period_code", "field_names", "reason_code", "message", "requested_at"),
             hide_index=True)
+        with st.form("review-confirm", clear_on_submit=True):
+            reports = requests.select("report_kind", "period_code").unique(maintain_order=True).rows()
+            confirmed_report = st.selectbox("Rapport dont le chiffre est juste", reports,
+                                            format_func=lambda r: f"{CONTRACTS[r[0]].label} {r[1]}")
+            reason_text = st.text_input("Raison (une phrase, sans donnée personnelle)", max_chars=500)
+            confirm = st.form_submit_button("Confirmer le chiffre")
+        if confirm:
+            from pydantic import ValidationError
+
+            from ingestion.review import record_review
+
+            try:
+                record_review(settings, action="confirm", report_kind=confirmed_report[0],
+                              departement=role.code, period_code=confirmed_report[1],
+                              actor=f"web:{account.login}", message=reason_text)
+            except ValidationError as error:
+                st.error("Confirmation non enregistrée : " + " ; ".join(p["msg"] for p in error.errors()))
+            else:
+                st.success(f"Confirmation enregistrée pour {confirmed_report[1]} : la demande sera close "
+                           "à la prochaine publication.")
 
 # --- Templates ---------------------------------------------------------------------------------
 st.subheader("Modèles à remplir")

@@ -104,3 +104,22 @@ def test_qualite_counts_open_requests_in_its_indicators(requested_home):
     metrics = {metric.label: str(metric.value) for metric in at.metric}
     assert metrics["Demandes ouvertes"] == "1"
     assert metrics["Délai médian de correction (jours)"] == "—"
+
+
+def test_upload_page_confirms_figure_with_reason(requested_home):
+    at = _page("departement:69", "deposer")
+    _by_label(at.text_input, "Raison").set_value("Le stock inclut les suivis transférés du Rhône")
+    _by_label(at.button, "Confirmer le chiffre").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Confirmation enregistrée pour 2026-W47" in text for text in texts(at.success))
+    settings = Settings(home=requested_home, now=FROZEN_NOW)
+    confirmations = [path for path in reviews_dir(settings).glob("*.json")
+                     if json.loads(path.read_text("utf-8"))["action"] == "confirm"]
+    try:
+        (path,) = confirmations
+        record = json.loads(path.read_text("utf-8"))
+        assert record["actor"] == "web:demo-departement" and record["period_code"] == "2026-W47"
+    finally:
+        for path in confirmations:  # the module's home is shared with the other tests
+            path.unlink()
