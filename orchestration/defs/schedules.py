@@ -34,8 +34,14 @@ from data_contracts.calendar import (
 from data_contracts.settings import Settings
 from orchestration.defs.audit_seal_job import AUDIT_SEAL_CRON, audit_seal
 from orchestration.defs.backup_job import BACKUP_CRON, nightly_backup
-from orchestration.defs.document_times import REMINDERS_CRON, SYNTHESIS_CRON, deadline_day_at
-from orchestration.defs.jobs import MONTHLY_JOB_NAME, REMINDERS_JOB_NAME, SYNTHESIS_JOB_NAME
+from orchestration.defs.document_times import (
+    DEADLINE_BUILD_CRON,
+    REMINDERS_CRON,
+    SYNTHESIS_CRON,
+    deadline_day_at,
+)
+from orchestration.defs.jobs import LANDING_JOB_NAME, MONTHLY_JOB_NAME, REMINDERS_JOB_NAME, SYNTHESIS_JOB_NAME
+from orchestration.instance.dagster_home import WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE
 
 PARIS_TZ = "Europe/Paris"
 
@@ -81,6 +87,28 @@ def _deadline_day_schedule(name: str, cron: str, job_name: str, asset_name: str,
     return _deadline_day
 
 
+def monthly_deadline_build_cron(settings: Settings) -> str:
+    """One minute after the monthly deadline (the 5th at 12:00 by default), Paris time."""
+    return f"1 {settings.monthly_deadline_hour} {settings.monthly_deadline_day} * *"
+
+
+def _deadline_build_schedule(name: str, cron: str, description: str, weekly_policy: str | None):
+    """A landing run just after a deadline: the marts' clock passes it (awaited → missing) even
+    when no upload arrives to trigger one. ``weekly_policy``: tick only on a weekly deadline day."""
+    @schedule(name=name, cron_schedule=cron, execution_timezone=PARIS_TZ, job_name=LANDING_JOB_NAME,
+              default_status=DefaultScheduleStatus.RUNNING, description=description)
+    def _deadline_build(context: ScheduleEvaluationContext):
+        tick = context.scheduled_execution_time
+        period = (week_due_on_tick(tick, weekly_policy) if weekly_policy
+                  else current_month(tick.astimezone(UTC)))
+        if period is None:
+            return SkipReason("Pas d'échéance hebdomadaire ce jour-là.")
+        return RunRequest(run_key=f"{name}-{period}", tags={WAREHOUSE_TAG: WAREHOUSE_TAG_VALUE,
+                                                            "cipd/deadline_passed": period})
+
+    return _deadline_build
+
+
 def build_schedules(settings: Settings) -> list:
     reminder_list_schedule = _deadline_day_schedule(
         "reminder_list_schedule", REMINDERS_CRON, REMINDERS_JOB_NAME, "reminder_list", "reminders",
@@ -113,5 +141,13 @@ def build_schedules(settings: Settings) -> list:
     def audit_seal_schedule(context: ScheduleEvaluationContext):
         return RunRequest(run_key=f"audit-seal-{context.scheduled_execution_time:%Y-%m-%d}")
 
+    weekly_deadline_build = _deadline_build_schedule(
+        "weekly_deadline_build_schedule", DEADLINE_BUILD_CRON,
+        f"{deadline_day_at(DEADLINE_BUILD_CRON, settings.holiday_policy)} : les marts passent "
+        "l'échéance (rapports non reçus : manquants) avant la synthèse.", settings.holiday_policy)
+    monthly_deadline_build = _deadline_build_schedule(
+        "monthly_deadline_build_schedule", monthly_deadline_build_cron(settings),
+        f"Le {settings.monthly_deadline_day} du mois à {settings.monthly_deadline_hour} h 01 "
+        "(heure de Paris) : les marts passent l'échéance mensuelle.", None)
     return [reminder_list_schedule, weekly_synthesis_schedule, monthly_report_schedule,
-            nightly_backup_schedule, audit_seal_schedule]
+            nightly_backup_schedule, audit_seal_schedule, weekly_deadline_build, monthly_deadline_build]

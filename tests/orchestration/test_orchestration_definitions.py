@@ -24,7 +24,8 @@ def test_definitions_load(defs):
     assert {s.name for s in defs.sensors} == {"landing_sensor", "freshness_sensor"}
     assert {s.name for s in defs.schedules} == {
         "reminder_list_schedule", "weekly_synthesis_schedule", "monthly_report_schedule",
-        "nightly_backup_schedule", "audit_seal_schedule"}
+        "nightly_backup_schedule", "audit_seal_schedule", "weekly_deadline_build_schedule",
+        "monthly_deadline_build_schedule"}
 
 
 def test_lineage_runs_from_the_landing_zone_to_the_documents(defs):

@@ -116,3 +116,35 @@ def test_the_monthly_tick_reports_on_the_month_before(schedules):
     tick = datetime(2027, 1, 6, 8, 0, tzinfo=UTC)
     assert _run_config(schedules["monthly_report_schedule"], tick) == {
         "monthly_report": {"config": {"month": "2026-12"}}}
+
+
+def _deadline_build_ticks(schedule, after: datetime, count: int) -> list[tuple[datetime, dict]]:
+    found = []
+    for tick in fire_times(schedule, after, 60):
+        result = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick))
+        if result.run_requests:
+            found.append((tick, result.run_requests[0].tags))
+        if len(found) == count:
+            return found
+    raise AssertionError(f"fewer than {count} runs after {after}")
+
+
+def test_the_landing_job_rebuilds_the_marts_one_minute_after_the_weekly_deadline(schedules):
+    schedule = schedules["weekly_deadline_build_schedule"]
+    assert schedule.job_name == "ingest_build_publish"
+    (tick, tags), = _deadline_build_ticks(schedule, datetime(2026, 11, 20, tzinfo=UTC), 1)
+    assert tick == datetime(2026, 11, 26, 11, 1, tzinfo=UTC)  # Thursday 12:01 in Paris
+    assert {"cipd/warehouse": "write", "cipd/deadline_passed": "2026-W48"}.items() <= tags.items()
+
+
+def test_the_weekly_deadline_build_follows_a_holiday_deadline(schedules):
+    # Ascension, Thursday 14 May 2026: the deadline moves to Wednesday 13 May.
+    (tick, tags), = _deadline_build_ticks(schedules["weekly_deadline_build_schedule"],
+                                          datetime(2026, 5, 11, tzinfo=UTC), 1)
+    assert tick == datetime(2026, 5, 13, 10, 1, tzinfo=UTC) and tags["cipd/deadline_passed"] == "2026-W20"
+
+
+def test_the_landing_job_rebuilds_the_marts_one_minute_after_the_monthly_deadline(schedules):
+    (tick, tags), = _deadline_build_ticks(schedules["monthly_deadline_build_schedule"],
+                                          datetime(2026, 11, 20, tzinfo=UTC), 1)
+    assert tick == datetime(2026, 12, 5, 11, 1, tzinfo=UTC) and tags["cipd/deadline_passed"] == "2026-12"
