@@ -15,6 +15,7 @@ from page_text import texts
 from streamlit.testing.v1 import AppTest
 
 from dashboards import ui
+from data_contracts.french_format import PLOTLY_SEPARATORS
 
 ROLES = ("national", "region:84", "departement:69")
 PAGES = {"national": ("vue_nationale", "remontees", "fiche_departement", "suivis_actions",
@@ -128,3 +129,19 @@ def test_shared_link_opened_signed_out_signs_in_then_opens_the_page_it_names(ser
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Fiche département" in " ".join(texts(at.title)) or any("Ain" in t for t in texts(at.title))
+
+
+@pytest.mark.parametrize(("role", "page"), _cases())
+def test_charts_write_french_numbers_and_months(exported, role, page):
+    """Plotly draws with the layout's French separators, grouped value axes (never « 10k »)
+    and French month names (never « Jan 2026 »)."""
+    at, _ = exported[(role, page)]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        layout = spec["layout"]
+        assert layout.get("separators") == PLOTLY_SEPARATORS
+        value_axes = [v for k, v in layout.items() if k.startswith(("yaxis", "xaxis")) and
+                      (v.get("tickformat") or v.get("ticktext"))]
+        assert value_axes or spec["data"][0]["type"] in ("heatmap", "choroplethmap"), layout
+        months = [x for trace in spec["data"] for x in (trace.get("x") or []) if isinstance(x, str)]
+        assert not [m for m in months if re.fullmatch(r"\d{4}-\d{2}", m)], months[:5]
