@@ -154,16 +154,26 @@ def _copy_audit_events(con: Any, settings: Settings) -> int:
     the position moves in the same transaction."""
     def insert(rows: list[dict[str, Any]]) -> int:
         frame = _frame(rows, AUDIT_COLUMNS).unique(subset="event_id", keep="first")
-        con.register("incoming_events", frame)
-        try:
-            columns = ", ".join(frame.columns)
-            return int(con.execute(
-                f"insert into raw.audit_log ({columns}) select {columns} from incoming_events "
-                "where event_id not in (select event_id from raw.audit_log)").fetchone()[0] or 0)
-        finally:
-            con.unregister("incoming_events")
+        return int(_insert_new_events(con, frame) or 0)
 
     return copy_audit_events(con, settings, _audit_row, insert)
+
+
+def _insert_new_events(con: Any, frame: Any) -> int:
+    """Insert the events whose id is not in ``raw.audit_log`` yet; returns how many."""
+    columns = ", ".join(frame.columns)
+    select_new = (f"insert into raw.audit_log ({columns}) select {columns} from incoming_events "
+                  "where event_id not in (select event_id from raw.audit_log)")
+    if hasattr(con, "copy_frame"):  # PostgreSQL: COPY into a temporary table, then filter
+        con.execute("create temporary table incoming_events "
+                    "(like raw.audit_log including defaults) on commit drop")
+        con.copy_frame("incoming_events", frame)
+        return con.execute(select_new).rowcount
+    con.register("incoming_events", frame)
+    try:
+        return con.execute(select_new).fetchone()[0]
+    finally:
+        con.unregister("incoming_events")
 
 
 def _load_review_events(con: Any, settings: Settings) -> int:

@@ -6,7 +6,7 @@
     The codes are cast to varchar: PostgreSQL types a CASE of literals `text`, which an
     incremental run's schema check (`on_schema_change='fail'`) refuses against the contract. -#}
 {% macro report_status_columns(nil_condition) -%}
-    case
+    cast(case
         when submission_id is null then 'missing'
         when {{ nil_condition }} then 'nil'
         when first_received_at <= deadline_at then 'on_time'

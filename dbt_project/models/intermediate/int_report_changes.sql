@@ -124,6 +124,8 @@ changed_weeks as (
 
     select departement_code, week_code from loaded_weekly
     union
+    -- the weeks after it whose quality rules read it: the next one (stock) and those whose
+    -- unusual-value history it is in, up to the grid's last week
     select loaded_weekly.departement_code, following.week_code
     from loaded_weekly
     inner join weeks as changed on changed.week_code = loaded_weekly.week_code
