@@ -93,11 +93,12 @@ def ensure_warehouse(settings: Settings, weeks: int | None, history: bool,
 
 
 def service_env(settings: Settings) -> dict[str, str]:
-    from orchestration.instance.dagster_home import prepare_dagster_home
+    from orchestration.instance.dagster_home import initialise_instance, prepare_dagster_home
 
     env = dict(os.environ)
     env["CIPD_HOME"] = str(settings.root)
     env["DAGSTER_HOME"] = str(prepare_dagster_home(settings))
+    initialise_instance(Path(env["DAGSTER_HOME"]))
     return env
 
 

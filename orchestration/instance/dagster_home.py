@@ -118,6 +118,22 @@ def prepare_dagster_home(settings: Settings) -> Path:
     return home
 
 
+def initialise_instance(home: Path) -> None:
+    """Create the instance's storages (runs, events, schedules) once, in this process.
+
+    Why: ``cipd up`` starts the Dagster daemon and the gateway side by side; on a new home each
+    would create the same SQLite databases and stamp their schema version, and two stamps leave
+    "more than one head" in ``alembic_version``: the code location then never loads."""
+    from dagster import DagsterInstance
+
+    with DagsterInstance.from_config(str(home)) as instance:
+        instance.get_runs(limit=1)
+        instance.all_instigator_state()
+        instance.event_log_storage.get_asset_records([])
+
+
 if __name__ == "__main__":  # pragma: no cover - exercised by `make orchestrate`
-    print(prepare_dagster_home(get_settings()))
+    home = prepare_dagster_home(get_settings())
+    initialise_instance(home)
+    print(home)
     sys.exit(0)
