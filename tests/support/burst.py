@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import random
-import resource
 import signal
 import statistics
 import subprocess
@@ -25,14 +24,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
+from peak_memory import peak_kib, reset_peak
+from writer_loop import RSS
 
 from data_contracts.referential import departements
 from data_contracts.settings import Settings
-from ingestion import sandbox
 from demo.files import SUFFIXES, render
+from ingestion import sandbox
 from ingestion.receipt import Receipt
 from storage.published import serving_connection
-from writer_loop import RSS
 
 #: Thursday 2026-11-26, 09:00 UTC (10:00 Paris), two hours before the W48 deadline.
 BASE = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
@@ -237,6 +237,7 @@ def run_burst(home: Path, plan: list[PlannedUpload], *, base: datetime, kills: i
     kill_targets = kill_targets or DEFAULT_KILL_TARGETS
     settings = Settings(home=home, now=base)
     settings.ensure_dirs()
+    reset_peak()  # the burst's own peak, not what earlier tests in this process loaded
     status, stop, log = home / "writer.status", home / "writer.stop", home / "writer.log"
     rng = random.Random(seed)
     outcome = BurstOutcome(answers=[])
@@ -271,7 +272,7 @@ def run_burst(home: Path, plan: list[PlannedUpload], *, base: datetime, kills: i
     else:
         assert writer.process.wait(timeout=600) == 0, f"writer failed, see {log}"
     outcome.duration_seconds = time.monotonic() - started
-    outcome.submit_peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    outcome.submit_peak_kib = peak_kib()  # since reset_peak() at the burst's start
     # the writers' own reports (RUSAGE_CHILDREN would count this process's pages, which a
     # forked child holds until it execs)
     outcome.writer_peak_kib = max(int(line.split()[3]) for line in status.read_text().splitlines()

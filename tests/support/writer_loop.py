@@ -12,19 +12,19 @@ environment).
 from __future__ import annotations
 
 import os
-import resource
 import sys
 import threading
 import time
 from pathlib import Path
+
+from peak_memory import peak_kib, reset_peak
 
 #: The status lines that report memory only (not a phase).
 RSS = "rss"
 
 
 def mark(status: Path, phase: str) -> None:
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    line = f"{time.time():.6f} {os.getpid()} {phase} {peak_kib}\n".encode()
+    line = f"{time.time():.6f} {os.getpid()} {phase} {peak_kib()}\n".encode()
     descriptor = os.open(status, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
     try:
         os.write(descriptor, line)
@@ -40,6 +40,7 @@ def watch_memory(status: Path, every: float = 0.5) -> None:
 
 
 def main(status: Path, stop: Path) -> int:
+    reset_peak()  # the exec'd writer would otherwise report its launcher's peak
     mark(status, "start")
     threading.Thread(target=watch_memory, args=(status,), daemon=True).start()
     from data_contracts.settings import get_settings
