@@ -206,19 +206,24 @@ _META_TEST_COLUMNS = {
 }
 
 
-def _insert(connection: Any, table: str, columns: dict[str, str], rows: list[dict[str, Any]]) -> None:
-    body = ", ".join(f"{name} {sql}" for name, sql in columns.items())
-    connection.execute(f"create table {MARTS_SCHEMA}.{table} ({body})")
+def create_and_fill(connection: Any, table: str, columns: dict[str, str], rows: list[dict[str, Any]],
+                    *, placeholder: str = "?", column_type=lambda sql: sql) -> None:
+    """Create the metadata table ``table`` (schema-qualified) and insert ``rows``; the PostgreSQL
+    publish passes its placeholder and type mapping, so both engines write the same tables."""
+    body = ", ".join(f"{name} {column_type(sql)}" for name, sql in columns.items())
+    connection.execute(f"create table {table} ({body})")
     if rows:
-        placeholders = ", ".join("?" for _ in columns)
-        connection.executemany(f"insert into {MARTS_SCHEMA}.{table} values ({placeholders})",
+        placeholders = ", ".join(placeholder for _ in columns)
+        connection.executemany(f"insert into {table} values ({placeholders})",
                                [[row[name] for name in columns] for row in rows])
 
 
 def _write_build_metadata(connection: Any, run_results: dict[str, Any], manifest: dict[str, Any],
                           published_at: datetime) -> None:
-    _insert(connection, META_BUILD, _META_BUILD_COLUMNS, [build_metadata(run_results, published_at)])
-    _insert(connection, META_TEST_RESULTS, _META_TEST_COLUMNS, test_result_rows(run_results, manifest))
+    create_and_fill(connection, f"{MARTS_SCHEMA}.{META_BUILD}", _META_BUILD_COLUMNS,
+                    [build_metadata(run_results, published_at)])
+    create_and_fill(connection, f"{MARTS_SCHEMA}.{META_TEST_RESULTS}", _META_TEST_COLUMNS,
+                    test_result_rows(run_results, manifest))
 
 
 def _fsync_file(path: Path) -> None:

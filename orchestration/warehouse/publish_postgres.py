@@ -35,15 +35,6 @@ def _postgres_type(duckdb_type: str) -> str:
     return "double precision" if duckdb_type == "double" else duckdb_type
 
 
-def _create_and_fill(cur: Any, table: str, columns: dict[str, str], rows: list[dict[str, Any]]) -> None:
-    body = ", ".join(f"{name} {_postgres_type(sql)}" for name, sql in columns.items())
-    cur.execute(f"create table {SERVING_NEXT_SCHEMA}.{table} ({body})")
-    if rows:
-        placeholders = ", ".join("%s" for _ in columns)
-        cur.executemany(f"insert into {SERVING_NEXT_SCHEMA}.{table} values ({placeholders})",
-                        [[row[name] for name in columns] for row in rows])
-
-
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -74,6 +65,7 @@ def write_serving_next(settings: Settings, run_results_path: Path, published_at:
         META_BUILD,
         META_TEST_RESULTS,
         PublishError,
+        create_and_fill,
         build_metadata,
         test_result_rows,
     )
@@ -92,8 +84,10 @@ def write_serving_next(settings: Settings, run_results_path: Path, published_at:
                             f'{BUILD_MARTS_SCHEMA}."{table}"{_order_by(cur, table)}')
             run_results = _read_json(run_results_path)
             manifest = _read_json(run_results_path.with_name("manifest.json"))
-            _create_and_fill(cur, META_BUILD, _META_BUILD_COLUMNS, [build_metadata(run_results, published_at)])
-            _create_and_fill(cur, META_TEST_RESULTS, _META_TEST_COLUMNS, test_result_rows(run_results, manifest))
+            for table, columns, rows in ((META_BUILD, _META_BUILD_COLUMNS, [build_metadata(run_results, published_at)]),
+                                         (META_TEST_RESULTS, _META_TEST_COLUMNS, test_result_rows(run_results, manifest))):
+                create_and_fill(cur, f"{SERVING_NEXT_SCHEMA}.{table}", columns, rows,
+                                placeholder="%s", column_type=_postgres_type)
             reader = settings.pg_reader_user
             cur.execute(f'grant usage on schema {SERVING_NEXT_SCHEMA} to "{reader}"')
             cur.execute(f'grant select on all tables in schema {SERVING_NEXT_SCHEMA} to "{reader}"')

@@ -70,21 +70,23 @@ def _no_component_discovery():
     BidiComponentManager.discover_and_register_components = original
 
 
+def _sign_in_and_run(role: str, page: str | None = None, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT)
+    at.session_state["_cipd_login"] = LOGINS[role]
+    if query:
+        at.query_params.update(query)
+    if page:
+        at.switch_page(f"app_pages/{page}.py")
+    return at.run()
+
+
 @pytest.fixture
 def signed_in(serving_home):
     """``signed_in(role, page=None, query=None)`` → an AppTest run once, on ``page``.
 
     Pages are registered with ``url_path`` equal to their file name, so ``switch_page`` works
     before the first run and each test renders only the page it checks."""
-    def start(role: str, page: str | None = None, query: dict | None = None) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT)
-        at.session_state["_cipd_login"] = LOGINS[role]
-        if query:
-            at.query_params.update(query)
-        if page:
-            at.switch_page(f"app_pages/{page}.py")
-        return at.run()
-    return start
+    return _sign_in_and_run
 
 
 @pytest.fixture(scope="module")
@@ -97,13 +99,7 @@ def rendered(serving_home):
     def render(role: str, page: str | None = None, query: dict | None = None) -> AppTest:
         key = (role, page, tuple(sorted((query or {}).items())))
         if key not in pages:
-            at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT)
-            at.session_state["_cipd_login"] = LOGINS[role]
-            if query:
-                at.query_params.update(query)
-            if page:
-                at.switch_page(f"app_pages/{page}.py")
-            pages[key] = at.run()
+            pages[key] = _sign_in_and_run(role, page, query)
         return pages[key]
     return render
 
