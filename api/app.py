@@ -191,12 +191,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return FileResponse(path, filename=f"modele_{kind}.{suffix}")
 
     @app.get("/v1/corrections", tags=["dépôts"], summary="Demandes de correction ouvertes",
-             description="Les demandes de correction adressées au département. Le circuit de "
-                         "correction n'existe pas encore : la liste est vide en attendant.")
+             description="Les demandes de correction encore ouvertes adressées au département par "
+                         "le SG-CIPD (rapport, champs, motif, message, date), telles que publiées : "
+                         "une demande se ferme quand une nouvelle version du rapport ou une "
+                         "confirmation est publiée.")
     def corrections(request: Request, departement: str | None = departement_query,
                     token: ApiToken = Depends(caller)) -> dict[str, Any]:
         code = tenant(request, token, departement)
-        return {"departement": code, "corrections": [],
-                "note": "Le circuit des demandes de correction n'est pas encore en service."}
+        return {"departement": code, "corrections": receipts.open_corrections(settings, code)}
 
     return app

@@ -63,3 +63,28 @@ def own_receipts(settings: Settings, departement: str, period: str | None,
         if period is None or period in receipt.periods:
             found.append(receipt.as_dict())
     return found
+
+
+#: What a préfecture system needs to fix a report: which one, which fields, why, since when.
+_OPEN_REQUEST_COLUMNS = ("request_id", "report_kind", "period_code", "field_names", "reason_code",
+                         "message", "requested_at", "age_days")
+
+
+def open_corrections(settings: Settings, departement: str) -> list[dict[str, Any]]:
+    """The département's open correction requests in the published marts (``fct_review_requests``:
+    a request closes when a new version of the report or a confirmation is published)."""
+    if not settings.serving_path.exists():
+        return []
+    with serving_connection(settings) as connection:
+        if not connection.execute("select count(*) from information_schema.tables where "
+                                  "table_schema = 'marts' and table_name = 'fct_review_requests'"
+                                  ).fetchone()[0]:
+            return []
+        cursor = connection.execute(
+            f"select {', '.join(_OPEN_REQUEST_COLUMNS)} from marts.fct_review_requests "
+            "where departement_code = ? and is_open order by requested_at, request_id", [departement])
+        rows = [dict(zip(_OPEN_REQUEST_COLUMNS, values)) for values in cursor.fetchall()]
+    for row in rows:
+        row["fields"] = [name for name in (row.pop("field_names") or "").split(",") if name]
+        row["requested_at"] = utc_text(row["requested_at"]) if row["requested_at"] else None
+    return rows

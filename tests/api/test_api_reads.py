@@ -110,10 +110,39 @@ def test_template_endpoint_refuses_an_unknown_format_with_404(client):
     assert client.get("/v1/modeles/weekly.pdf").status_code == 404
 
 
-def test_corrections_endpoint_answers_an_empty_list_with_a_note(client):
-    answer = client.get("/v1/corrections").json()
+def test_corrections_endpoint_answers_an_empty_list_before_anything_is_published(client):
+    assert client.get("/v1/corrections").json() == {"departement": "13", "corrections": []}
 
-    assert answer["corrections"] == [] and "pas encore" in answer["note"]
+
+def _publish_review_requests(settings, rows: list[tuple]) -> None:
+    """A published copy holding only ``marts.fct_review_requests`` (the columns the API reads)."""
+    import duckdb
+
+    with duckdb.connect(str(settings.serving_path)) as connection:
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.fct_review_requests (request_id varchar, report_kind varchar, "
+            "departement_code varchar, period_code varchar, field_names varchar, reason_code varchar, "
+            "message varchar, requested_at timestamp, age_days integer, is_open boolean)")
+        connection.executemany("insert into marts.fct_review_requests values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def test_corrections_endpoint_lists_only_the_open_requests_of_the_tokens_departement(api, cipd_home):
+    from datetime import datetime
+
+    _publish_review_requests(api.settings, [
+        ("r1", "weekly", "13", "2026-W47", "suivis_en_cours,suivis_clos", "stock_incoherent",
+         "Stock à revoir", datetime(2026, 11, 20, 10), 6, True),
+        ("r2", "weekly", "13", "2026-W46", "suivis_en_cours", "outlier", None, datetime(2026, 11, 13, 10), 13, False),
+        ("r3", "weekly", "69", "2026-W47", "suivis_en_cours", "outlier", None, datetime(2026, 11, 20, 10), 6, True),
+    ])
+    with api.client(api.token("13", "tableur-13")) as http:
+        answer = http.get("/v1/corrections").json()
+
+    assert [c["request_id"] for c in answer["corrections"]] == ["r1"]
+    assert answer["corrections"][0]["fields"] == ["suivis_en_cours", "suivis_clos"]
+    assert answer["corrections"][0]["reason_code"] == "stock_incoherent"
+    assert answer["corrections"][0]["requested_at"].startswith("2026-11-20T10:00:00")
 
 
 def test_openapi_document_describes_the_routes_in_french(api):
