@@ -392,6 +392,17 @@ def test_results() -> pl.DataFrame:
     """, None)
 
 
+def audit_journal_refusal() -> dict | None:
+    """The loader's latest check of the audit journal when it refused it (None: intact, or
+    never refused)."""
+    rows = fetch("""
+        select checked_at, bad_file, bad_line, message_fr
+        from {fct_audit_integrity}
+        where is_latest and not is_intact
+    """, None).to_dicts()
+    return rows[0] if rows else None
+
+
 def _identifier(name: str) -> str:
     """Column names interpolated into SQL must be plain identifiers (they come from code)."""
     if not name.isidentifier():

@@ -60,6 +60,8 @@ MART_SCOPES: dict[str, str] = {
     "fct_good_practices": "practice",
     # Written by orchestration.warehouse.publish: the build's time and dbt test results (no tenant data).
     "meta_build": "shared",
+    # The loader's checks of the audit journal (no tenant data; shown on the national Qualité page).
+    "fct_audit_integrity": "shared",
     "meta_test_results": "shared",
 }
 

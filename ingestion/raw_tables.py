@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from data_contracts.raw_schema import RAW_TABLES, REVIEW_EVENTS_TABLE, raw_table_ddl, review_event_columns
+from ingestion.audit_copy import ensure_audit_tables
 from storage.atomic import fsync_dir
 from storage.file_modes import restrict
 
@@ -83,6 +84,7 @@ def ensure_raw_tables(con: Any, *, postgres: bool = False) -> None:
     con.execute(_ddl("audit_log", AUDIT_COLUMNS))
     con.execute(_ddl("loader_state", STATE_COLUMNS))
     con.execute(_ddl(REVIEW_EVENTS_TABLE, review_event_columns()))
+    ensure_audit_tables(con)  # the journal checks: the Qualité page's alert reads them
     if postgres and not con.execute(_POSTGRES_MIGRATED).fetchone()[0]:
         for statement in POSTGRES_MIGRATION:
             con.execute(statement)

@@ -16,6 +16,12 @@ role = ui.current_role()
 ui.require_serving()
 week = queries.current_week()
 st.title("Qualité des données")
+refusal = queries.audit_journal_refusal()
+if refusal:
+    st.error("**Journal d'audit refusé** par le chargement du "
+             f"{ui.paris_short(refusal['checked_at'])} (heure de Paris) : "
+             f"{ui.md_escape(refusal['message_fr'] or '')} Les événements suivants ne sont plus "
+             "copiés dans l'entrepôt tant que le journal n'a pas été restauré.")
 
 # --- Build and tests -------------------------------------------------------------------------------
 build = queries.build_info()

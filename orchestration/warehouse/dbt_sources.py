@@ -18,6 +18,7 @@ from data_contracts.raw_schema import (LINEAGE_COLUMNS, RAW_TABLES, REVIEW_EVENT
 from data_contracts.registry import KINDS, contract_for
 from data_contracts.review import ReviewEvent
 from data_contracts.settings import DBT_PROJECT_DIR
+from ingestion.audit_copy import INTEGRITY_COLUMNS
 from ingestion.raw_tables import AUDIT_COLUMNS, SUBMISSIONS_COLUMNS
 
 SOURCES_YML = DBT_PROJECT_DIR / "models" / "staging" / "_sources.yml"
@@ -102,6 +103,12 @@ def sources_document() -> dict:
                     "name": "audit_log",
                     "description": "Append-only events (ingestion.raw_tables.AUDIT_COLUMNS).",
                     "columns": [_column(name, sql) for name, sql in AUDIT_COLUMNS.items()],
+                },
+                {
+                    "name": "audit_integrity",
+                    "description": "The loader's checks of the audit journal, one row per change of "
+                                   "state (ingestion.audit_copy.INTEGRITY_COLUMNS).",
+                    "columns": [_column(name, sql) for name, sql in INTEGRITY_COLUMNS.items()],
                 },
             ],
         }],
