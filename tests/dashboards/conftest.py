@@ -8,18 +8,18 @@ Building the serving database once keeps the AppTest suite fast; each test only 
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from dashboard_app import APP, APP_TIMEOUT, FROZEN_NOW, LOGINS
+from dashboard_app import FROZEN_NOW, sign_in_and_run
+from published import rebuilt_copy
 from real_serving import build_real_serving
 from streamlit.testing.v1 import AppTest
 
 from accounts import users
-from data_contracts.settings import Settings, get_settings
+from data_contracts.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -70,23 +70,13 @@ def _no_component_discovery():
     BidiComponentManager.discover_and_register_components = original
 
 
-def _sign_in_and_run(role: str, page: str | None = None, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT)
-    at.session_state["_cipd_login"] = LOGINS[role]
-    if query:
-        at.query_params.update(query)
-    if page:
-        at.switch_page(f"app_pages/{page}.py")
-    return at.run()
-
-
 @pytest.fixture
 def signed_in(serving_home):
     """``signed_in(role, page=None, query=None)`` → an AppTest run once, on ``page``.
 
     Pages are registered with ``url_path`` equal to their file name, so ``switch_page`` works
     before the first run and each test renders only the page it checks."""
-    return _sign_in_and_run
+    return sign_in_and_run
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +89,7 @@ def rendered(serving_home):
     def render(role: str, page: str | None = None, query: dict | None = None) -> AppTest:
         key = (role, page, tuple(sorted((query or {}).items())))
         if key not in pages:
-            pages[key] = _sign_in_and_run(role, page, query)
+            pages[key] = sign_in_and_run(role, page, query)
         return pages[key]
     return render
 
@@ -112,16 +102,8 @@ AFTER_DEADLINE = datetime(2026, 11, 26, 11, 30, tzinfo=timezone.utc)
 def after_deadline_home(serving_home, tmp_path_factory) -> Path:
     """A copy of the session's CIPD_HOME rebuilt and published at 12:30: « En attente » follows
     the published build's clock, so a page after the deadline needs a build after it."""
-    from orchestration.warehouse.build import build
-    from orchestration.warehouse.publish import publish
-
-    home = tmp_path_factory.mktemp("after_deadline") / "cipd_home"
-    shutil.copytree(serving_home.home, home, symlinks=True)
-    settings = Settings(home=home, now=AFTER_DEADLINE)
-    result = build(settings, unit_tests=False)
-    assert result.success, [(p.name, p.message) for p in result.problems]
-    publish(settings)
-    return home
+    return rebuilt_copy(serving_home.home, tmp_path_factory.mktemp("after_deadline") / "cipd_home",
+                        AFTER_DEADLINE)
 
 
 @pytest.fixture

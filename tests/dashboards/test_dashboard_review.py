@@ -5,12 +5,11 @@ on its upload page."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
-from dashboard_app import APP, APP_TIMEOUT, FROZEN_NOW, LOGINS
+from dashboard_app import FROZEN_NOW, sign_in_and_run
 from page_text import texts
-from streamlit.testing.v1 import AppTest
+from published import rebuilt_copy
 
 from data_contracts.settings import Settings, get_settings
 from ingestion.review import record_review, reviews_dir
@@ -21,33 +20,20 @@ def _by_label(widgets, start: str):
     return next(w for w in widgets if w.label.startswith(start))
 
 
-def _page(role: str, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT)
-    at.session_state["_cipd_login"] = LOGINS[role]
-    if page:
-        at.switch_page(f"app_pages/{page}.py")
-    return at.run()
-
-
 @pytest.fixture(scope="module")
 def requested_home_dir(serving_home, tmp_path_factory):
     """A copy of the session's home where SG-CIPD asked département 69 to correct its W47
     report, loaded, built and published."""
     from ingestion.loader import ingest_pending
-    from orchestration.warehouse.build import build
-    from orchestration.warehouse.publish import publish
 
-    home = tmp_path_factory.mktemp("review") / "cipd_home"
-    shutil.copytree(serving_home.home, home, symlinks=True)
-    settings = Settings(home=home, now=FROZEN_NOW)
-    record_review(settings, action="request", report_kind="weekly", departement="69",
-                  period_code="2026-W47", actor="cli:analyst@host", fields=["suivis_en_cours"],
-                  reason_code="stock_incoherent")
-    assert ingest_pending(settings).review_events_loaded == 1
-    result = build(settings, unit_tests=False)
-    assert result.success, [(p.name, p.message) for p in result.problems]
-    publish(settings)
-    return home
+    def request_correction(settings: Settings) -> None:
+        record_review(settings, action="request", report_kind="weekly", departement="69",
+                      period_code="2026-W47", actor="cli:analyst@host", fields=["suivis_en_cours"],
+                      reason_code="stock_incoherent")
+        assert ingest_pending(settings).review_events_loaded == 1
+
+    return rebuilt_copy(serving_home.home, tmp_path_factory.mktemp("review") / "cipd_home",
+                        FROZEN_NOW, request_correction)
 
 
 @pytest.fixture
@@ -58,7 +44,7 @@ def requested_home(requested_home_dir, monkeypatch):
 
 
 def test_qualite_form_records_request_with_signed_in_actor(serving_home):
-    at = _page("national", "qualite")
+    at = sign_in_and_run("national", "qualite")
     _by_label(at.text_input, "Département").set_value("69")
     _by_label(at.text_input, "Période").set_value("2026-W47")
     _by_label(at.multiselect, "Champs").set_value(["suivis_en_cours"])
@@ -79,12 +65,12 @@ def test_qualite_form_records_request_with_signed_in_actor(serving_home):
 
 
 def test_departement_sees_banner_with_open_request_count(requested_home):
-    at = _page("departement:69")
+    at = sign_in_and_run("departement:69")
     assert any("1 demande de correction ouverte" in text for text in texts(at.warning))
 
 
 def test_upload_page_lists_open_request_next_to_report(requested_home):
-    at = _page("departement:69", "deposer")
+    at = sign_in_and_run("departement:69", "deposer")
     assert "Demandes de correction ouvertes" in texts(at.subheader)
     (table,) = [d.value for d in at.dataframe if "field_names" in d.value.columns]
     assert table["period_code"].to_list() == ["2026-W47"]
@@ -100,14 +86,14 @@ def test_other_departement_never_sees_the_request(requested_home):
 
 
 def test_qualite_counts_open_requests_in_its_indicators(requested_home):
-    at = _page("national", "qualite")
+    at = sign_in_and_run("national", "qualite")
     metrics = {metric.label: str(metric.value) for metric in at.metric}
     assert metrics["Demandes ouvertes"] == "1"
     assert metrics["Délai médian de correction (jours)"] == "—"
 
 
 def test_upload_page_confirms_figure_with_reason(requested_home):
-    at = _page("departement:69", "deposer")
+    at = sign_in_and_run("departement:69", "deposer")
     _by_label(at.text_input, "Raison").set_value("Le stock inclut les suivis transférés du Rhône")
     _by_label(at.button, "Confirmer le chiffre").click()
     at.run()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,20 @@ def published_copy(source: Path, home: Path) -> Iterator[Settings]:
         patch.setenv("CIPD_NOW", BASE.isoformat())
         users.ensure_demo_users(get_settings())
         yield get_settings()
+
+
+def rebuilt_copy(source: Path, home: Path, now: datetime, before_build=None) -> Path:
+    """A copy of a built and published CIPD_HOME, built and published again on the clock ``now``
+    after ``before_build(settings)`` (new review events, say): for pages whose marts must
+    reflect a later clock or new loads without touching the session's home."""
+    from orchestration.warehouse.build import build
+    from orchestration.warehouse.publish import publish
+
+    shutil.copytree(source, home, symlinks=True)
+    settings = Settings(home=home, now=now)
+    if before_build is not None:
+        before_build(settings)
+    result = build(settings, unit_tests=False)
+    assert result.success, [(p.name, p.message) for p in result.problems]
+    publish(settings)
+    return home
