@@ -43,11 +43,6 @@ def unit_code(departement: str, unit: int) -> str:
     return f"{departement}-{unit:03d}"
 
 
-def recorded_scale(settings: Settings | None = None) -> int:
-    """The scale ``cipd demo --scale`` gave this warehouse (1: real data only)."""
-    return (settings or get_settings()).benchmark_scale()
-
-
 def _copy_sql(table: str, columns: list[str], scale: int, extra: dict[str, str]) -> str:
     """``insert … select`` copying the real rows once per synthetic unit (2..scale)."""
     unit = "lpad(cast(units.unit as varchar), 3, '0')"

@@ -108,8 +108,8 @@ def copy_audit_events(con: Any, settings: Settings, to_row: Any, insert: Any) ->
 
     ``to_row`` turns an event into a ``raw.audit_log`` row and ``insert(frame_rows)`` inserts
     them deduplicated (the loader's own helpers). Raises :class:`AuditJournalTampered` after
-    recording the refusal; the saved position then stays where it was."""
-    ensure_audit_tables(con)
+    recording the refusal; the saved position then stays where it was. The audit tables exist:
+    ``ingestion.raw_tables.ensure_raw_tables`` creates them with every warehouse connection."""
     position = saved_position(con)
     try:
         seals = read_seals(settings)

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from data_contracts.settings import Settings
-from demo.scale import SYNTHETIC_ACTOR, recorded_scale, scale_warehouse, unit_code
+from demo.scale import SYNTHETIC_ACTOR, scale_warehouse, unit_code
 from orchestration.warehouse.build import build
 from warehouse_raw_fixture import FROZEN_NOW, write_raw_fixture
 
@@ -42,7 +42,7 @@ def test_synthetic_receipts_are_labelled_and_the_scale_recorded(scaled):
             "select count(*) from raw.submissions where actor = ? and filename like 'SYNTHETIQUE_x3_%'",
             [SYNTHETIC_ACTOR]).fetchone()[0]
     assert labelled == result.submissions_added == 2 * before["submissions"]
-    assert recorded_scale(settings) == 3
+    assert settings.benchmark_scale() == 3
     with pytest.raises(ValueError, match="already scaled"):
         scale_warehouse(3, settings)
 
